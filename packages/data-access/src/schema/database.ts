@@ -1,0 +1,296 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+/**
+ * The tunekit music database: one schema that holds FMA, Spotify and Last.fm data without loss.
+ *
+ * Conventions
+ * - Every catalogue entity has an integer surrogate `id` and a natural key `(source, external_id)`
+ *   (e.g. `('fma', '2')`, `('spotify', '1JiR4RJaZlbZ5b3HG8jkeL')`, `('lastfm-2k', '51')`), unique,
+ *   so imports are idempotent (`ON CONFLICT DO NOTHING` on the natural key).
+ * - Columns a source does not have are NULL, never a sentinel.
+ * - `bigint` columns are read as JS numbers (all counts fit in 2^53; the dialects parse int8 so).
+ */
+
+/** `timestamptz` read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** `date` read as a `YYYY-MM-DD` string. */
+type DateOnly = ColumnType<string, Date | string, Date | string>;
+
+export interface ArtistTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  name: string;
+  url: string | null;
+  /** Spotify-style popularity 0–100, when known. */
+  popularity: number | null;
+  /** Provider-specific extra fields that have no column (e.g. Last.fm picture URL, MusicBrainz id). */
+  extra: JSONColumnType<Record<string, unknown>> | null;
+}
+
+export interface AlbumTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  title: string | null;
+  artist_id: number | null;
+  date_created: Timestamp | null;
+  year_released: number | null;
+  listens: number | null;
+  favorites: number | null;
+  comments: number | null;
+  track_count: number | null;
+  album_type: string | null;
+  extra: JSONColumnType<Record<string, unknown>> | null;
+}
+
+export interface TrackTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  title: string | null;
+  /** First / main artist; all artists with their order are in `track_artists`. */
+  artist_id: number | null;
+  album_id: number | null;
+  duration_s: number | null;
+  track_number: number | null;
+  disc_number: number | null;
+  listens: number | null;
+  favorites: number | null;
+  interest: number | null;
+  comments: number | null;
+  date_created: Timestamp | null;
+  /** Year the track was created / uploaded (FMA); kept when only a year is known. */
+  year_created: number | null;
+  release_year: number | null;
+  release_date: DateOnly | null;
+  explicit: boolean | null;
+  /** Spotify popularity 0–100. */
+  popularity: number | null;
+  bit_rate: number | null;
+  language: string | null;
+  extra: JSONColumnType<Record<string, unknown>> | null;
+}
+
+export interface TrackArtistTable {
+  track_id: number;
+  artist_id: number;
+  position: number;
+}
+
+export interface GenreTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  title: string;
+  parent_id: number | null;
+  top_level_id: number | null;
+  track_count: number | null;
+}
+
+export interface TrackGenreTable {
+  track_id: number;
+  genre_id: number;
+  /** The track's main genre (e.g. FMA `genre_top`, Spotify `track_genre` of the first row). */
+  is_primary: boolean;
+}
+
+export interface ArtistGenreTable {
+  artist_id: number;
+  genre_id: number;
+}
+
+export interface TagTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  name: string;
+}
+
+/** One tag applied to an artist or a track, by a user when known, on a day when known. */
+export interface TagAssignmentTable {
+  id: Generated<number>;
+  tag_id: number;
+  user_id: number | null;
+  artist_id: number | null;
+  track_id: number | null;
+  tagged_on: DateOnly | null;
+}
+
+export interface AudioFeaturesTable {
+  track_id: number;
+  source: string;
+  acousticness: number | null;
+  danceability: number | null;
+  energy: number | null;
+  instrumentalness: number | null;
+  liveness: number | null;
+  speechiness: number | null;
+  tempo: number | null;
+  valence: number | null;
+  loudness: number | null;
+  key: number | null;
+  mode: number | null;
+  time_signature: number | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  age: number | null;
+  gender: string | null;
+  country: string | null;
+  signup_date: DateOnly | null;
+}
+
+/**
+ * Plays at user–track grain: either an aggregated count (`played_at` NULL) or one timestamped
+ * event (`play_count` 1). Unique on (user, track, played_at) with NULLS NOT DISTINCT.
+ */
+export interface TrackPlayTable {
+  id: Generated<number>;
+  user_id: number;
+  track_id: number;
+  play_count: number;
+  played_at: Timestamp | null;
+}
+
+/** Plays at user–artist grain (Last.fm hetrec and 360K), same conventions as track plays. */
+export interface ArtistPlayTable {
+  id: Generated<number>;
+  user_id: number;
+  artist_id: number;
+  play_count: number;
+  played_at: Timestamp | null;
+}
+
+export interface FriendshipTable {
+  user_id: number;
+  friend_id: number;
+}
+
+export interface PlaylistTable {
+  id: Generated<number>;
+  source: string;
+  external_id: string;
+  name: string | null;
+  user_id: number | null;
+}
+
+export interface PlaylistTrackTable {
+  playlist_id: number;
+  track_id: number;
+  position: number;
+}
+
+/** One record per completed dataset file import, so re-running an import skips finished files. */
+export interface DatasetImportTable {
+  id: Generated<number>;
+  dataset: string;
+  file: string;
+  checksum: string;
+  rows_imported: number;
+  rows_skipped: number;
+  completed_at: Timestamp;
+}
+
+/** One training run of a model (experiment tracking). */
+export interface ModelRunTable {
+  id: string;
+  model_name: string;
+  family: string;
+  status: 'running' | 'completed' | 'failed';
+  config: JSONColumnType<Record<string, unknown>>;
+  metrics: JSONColumnType<Record<string, unknown>> | null;
+  artifact_dir: string | null;
+  data_hash: string | null;
+  git_sha: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** Per-epoch metrics of a run, one row per (run, epoch, metric). */
+export interface RunMetricTable {
+  run_id: string;
+  epoch: number;
+  name: string;
+  value: number;
+}
+
+/** One metric value of one system in one evaluation. */
+export interface EvaluationResultTable {
+  id: Generated<number>;
+  evaluation: string;
+  run_id: string | null;
+  system: string;
+  metric: string;
+  value: number;
+  created_at: Timestamp;
+}
+
+/** Item embeddings of a model run, for serving and similarity search. */
+export interface ItemEmbeddingTable {
+  model_name: string;
+  run_id: string;
+  item_kind: string;
+  item_id: number;
+  vector: number[];
+}
+
+/** Progress of a resumable metadata-enrichment job, one row per (provider, track). */
+export interface EnrichmentProgressTable {
+  provider: string;
+  track_id: number;
+  status: 'pending' | 'done' | 'failed' | 'not_found';
+  attempts: number;
+  last_error: string | null;
+  payload: JSONColumnType<Record<string, unknown>> | null;
+  updated_at: Timestamp;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface TunekitDatabase {
+  artists: ArtistTable;
+  albums: AlbumTable;
+  tracks: TrackTable;
+  track_artists: TrackArtistTable;
+  genres: GenreTable;
+  track_genres: TrackGenreTable;
+  artist_genres: ArtistGenreTable;
+  tags: TagTable;
+  tag_assignments: TagAssignmentTable;
+  audio_features: AudioFeaturesTable;
+  users: UserTable;
+  track_plays: TrackPlayTable;
+  artist_plays: ArtistPlayTable;
+  friendships: FriendshipTable;
+  playlists: PlaylistTable;
+  playlist_tracks: PlaylistTrackTable;
+  dataset_imports: DatasetImportTable;
+  model_runs: ModelRunTable;
+  run_metrics: RunMetricTable;
+  evaluation_results: EvaluationResultTable;
+  item_embeddings: ItemEmbeddingTable;
+  enrichment_progress: EnrichmentProgressTable;
+}
+
+export type Artist = Selectable<ArtistTable>;
+export type NewArtist = Insertable<ArtistTable>;
+export type Album = Selectable<AlbumTable>;
+export type NewAlbum = Insertable<AlbumTable>;
+export type Track = Selectable<TrackTable>;
+export type NewTrack = Insertable<TrackTable>;
+export type TrackUpdate = Updateable<TrackTable>;
+export type Genre = Selectable<GenreTable>;
+export type NewGenre = Insertable<GenreTable>;
+export type Tag = Selectable<TagTable>;
+export type AudioFeaturesRow = Selectable<AudioFeaturesTable>;
+export type NewAudioFeatures = Insertable<AudioFeaturesTable>;
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type TrackPlay = Selectable<TrackPlayTable>;
+export type ArtistPlay = Selectable<ArtistPlayTable>;
+export type ModelRun = Selectable<ModelRunTable>;
+export type NewModelRun = Insertable<ModelRunTable>;
+export type ItemEmbedding = Selectable<ItemEmbeddingTable>;
