@@ -1,1 +1,17 @@
-export {};
+export { CliError } from './errors';
+export type { CliErrorCode } from './errors';
+export { loadConfig, setPath, parseScalar } from './config';
+export type { LoadedConfig, ConfigLocation } from './config';
+export { writeFileAtomic, writeJsonAtomic, pointSymlinkAtomic, readLatest } from './fs-atomic';
+export { createLogger } from './logger';
+export type { Logger, LogLevel } from './logger';
+export { createProgress } from './progress';
+export type { Progress } from './progress';
+export { gitSha, hashJson, canonicalJson, makeRunId } from './manifest';
+export type { RunManifest } from './manifest';
+export { parseAppArgs, parseArgs } from './args';
+export type { CommonArgs } from './args';
+export { startRunDir } from './run-dir';
+export type { PendingRun } from './run-dir';
+export { resolveConfigFile, loadTaskConfig } from './task-config';
+export type { HasSchema } from './task-config';

@@ -10,7 +10,8 @@ export type DataAccessErrorCode =
   | 'FILE_NOT_FOUND'
   | 'CHECKSUM_MISMATCH'
   | 'DOWNLOAD_FAILED'
-  | 'IMPORT_ABORTED';
+  | 'IMPORT_ABORTED'
+  | 'CONNECTION_LOST';
 
 /** The typed error of `@tunekit/data-access`; `context` names the file/line/column/url/id. */
 export class DataAccessError extends TunekitError<DataAccessErrorCode> {}

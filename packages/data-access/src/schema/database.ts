@@ -92,7 +92,7 @@ export interface TrackGenreTable {
   track_id: number;
   genre_id: number;
   /** The track's main genre (e.g. FMA `genre_top`, Spotify `track_genre` of the first row). */
-  is_primary: boolean;
+  is_primary: Generated<boolean>;
 }
 
 export interface ArtistGenreTable {
@@ -152,7 +152,7 @@ export interface TrackPlayTable {
   id: Generated<number>;
   user_id: number;
   track_id: number;
-  play_count: number;
+  play_count: Generated<number>;
   played_at: Timestamp | null;
 }
 
@@ -161,7 +161,7 @@ export interface ArtistPlayTable {
   id: Generated<number>;
   user_id: number;
   artist_id: number;
-  play_count: number;
+  play_count: Generated<number>;
   played_at: Timestamp | null;
 }
 
@@ -192,7 +192,7 @@ export interface DatasetImportTable {
   checksum: string;
   rows_imported: number;
   rows_skipped: number;
-  completed_at: Timestamp;
+  completed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** One training run of a model (experiment tracking). */
@@ -206,7 +206,7 @@ export interface ModelRunTable {
   artifact_dir: string | null;
   data_hash: string | null;
   git_sha: string | null;
-  started_at: Timestamp;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: Timestamp | null;
 }
 
@@ -226,7 +226,7 @@ export interface EvaluationResultTable {
   system: string;
   metric: string;
   value: number;
-  created_at: Timestamp;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** Item embeddings of a model run, for serving and similarity search. */
@@ -243,10 +243,10 @@ export interface EnrichmentProgressTable {
   provider: string;
   track_id: number;
   status: 'pending' | 'done' | 'failed' | 'not_found';
-  attempts: number;
+  attempts: Generated<number>;
   last_error: string | null;
   payload: JSONColumnType<Record<string, unknown>> | null;
-  updated_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** The whole database, as Kysely sees it. */

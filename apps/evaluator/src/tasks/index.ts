@@ -1,0 +1,6 @@
+import type { EvalTask } from '../task';
+
+/** Every evaluation task, by the `task:` key used in `configs/evaluator/*.yaml`. */
+export const EVAL_TASKS: Readonly<Record<string, EvalTask>> = Object.freeze({
+  // registered tasks (one line each):
+});
