@@ -1,4 +1,5 @@
 import type { TrainTask } from '../task';
+import { listensTask } from './listens.task';
 
 /**
  * Every training task, by the `task:` key used in `configs/trainer/*.yaml`. Frozen: adding a model
@@ -6,4 +7,5 @@ import type { TrainTask } from '../task';
  */
 export const TRAIN_TASKS: Readonly<Record<string, TrainTask>> = Object.freeze({
   // registered tasks (one line each):
+  listens: listensTask,
 });

@@ -1,0 +1,14 @@
+export { ContentEmbeddingConfigSchema } from './content-embedding.config';
+export type { ContentEmbeddingConfig } from './content-embedding.config';
+export { fitStandardizer, standardize } from './feature-standardizer';
+export type { FittedStandardizer } from './feature-standardizer';
+export { coOccurrencePairs, sameLabelPairs, isHeldOutKey } from './positive-pairs';
+export type { PairSet, CoOccurrenceOptions } from './positive-pairs';
+export { embeddingSpread } from './embedding-spread';
+export type { EmbeddingSpread } from './embedding-spread';
+export { trainContentEmbedding } from './train-content-embedding';
+export type { ContentEmbeddingEpoch, TrainContentEmbeddingInput, TrainContentEmbeddingResult } from './train-content-embedding';
+export { ContentEmbeddingModel } from './content-embedding.model';
+export { saveContentEmbedding, loadContentEmbedding, createSimilarity, CONTENT_EMBEDDING_FORMAT } from './content-embedding.artifacts';
+export type { ContentEmbeddingMetadata, ContentEmbeddingService, SimilarTrack } from './content-embedding.artifacts';
+export { neighborLists, labelPrecisionAtK, coListenHitRate } from './neighbor-quality';

@@ -1,0 +1,2 @@
+export { KnnIndex } from './knn.index';
+export type { Neighbour } from './knn.index';

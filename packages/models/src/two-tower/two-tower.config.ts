@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * Hyper-parameters of the two-tower retrieval model and its training loop (zod, strict: typos
+ * fail). Defaults are the ones picked on the Last.fm validation carve-out (see README.md).
+ */
+export const twoTowerConfigSchema = z
+  .object({
+    /** Width of both towers' output (and of the id embeddings). */
+    dim: z.number().int().positive().default(64),
+    /** Softmax temperature τ: logits = u·v / τ. */
+    temperature: z.number().positive().default(0.1),
+    /** Subtract log of each candidate's sampling probability from its logit (Yi et al. 2019). */
+    logQ: z.boolean().default(true),
+    /** Mask in-batch candidates that are the row's own positive item (TFRS `remove_accidental_hits`). */
+    removeAccidentalHits: z.boolean().default(true),
+    /** Extra negatives per batch drawn uniformly from the catalogue (mixed negative sampling); 0 = in-batch only. */
+    extraNegatives: z.number().int().min(0).default(0),
+    /** Positive pairs per step. */
+    batchSize: z.number().int().positive().default(1024),
+    /** Maximum epochs (early stopping may end sooner). */
+    epochs: z.number().int().positive().default(40),
+    /** Adam learning rate of the sparse id-embedding tables (lazy Adam). */
+    embeddingLearningRate: z.number().positive().default(0.005),
+    /** Adam learning rate of the dense feature projections. */
+    learningRate: z.number().positive().default(0.005),
+    /** Half-width of the uniform initialiser of the embedding tables. */
+    initScale: z.number().positive().default(0.05),
+    /** Epochs without validation NDCG improvement before stopping (0 = never stop early). */
+    patience: z.number().int().min(0).default(4),
+    /** Probability of replacing a user id by the shared "unknown" row during training, so cold-start users served from features alone get a trained id vector. */
+    userIdDropout: z.number().min(0).max(1).default(0),
+    /** Same for item ids (cold items served from their features). */
+    itemIdDropout: z.number().min(0).max(1).default(0),
+    /** Seed of initialisers, shuffles and samplers. */
+    seed: z.number().int().default(42),
+  })
+  .strict();
+
+/** Validated two-tower hyper-parameters. */
+export type TwoTowerConfig = z.infer<typeof twoTowerConfigSchema>;

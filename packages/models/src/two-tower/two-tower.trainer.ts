@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@tunekit/core';
+import { trainStep } from '@tunekit/runtime';
+import { evaluateFullRanking } from '../baselines/full-ranking.eval';
+import type { InteractionMatrix } from '../baselines/interaction-matrix';
+import { RecommenderError } from '../baselines/recommender.error';
+import type { FullSortScorer } from '../baselines/scorer';
+import type { FeatureMatrix } from './feature-matrix';
+import { accidentalHitMask, retrievalLoss } from './retrieval.task';
+import { twoTowerConfigSchema, type TwoTowerConfig } from './two-tower.config';
+import { TwoTowerModel, towerVectors, type TwoTowerWeights } from './two-tower.model';
+
+/** Training data of {@link fitTwoTower}: dense indices, the item kind is the caller's. */
+export interface TwoTowerData {
+  /** Binary training matrix (its pairs are the positives; its rows are masked in validation). */
+  train: InteractionMatrix;
+  userFeatures?: FeatureMatrix;
+  itemFeatures?: FeatureMatrix;
+  /** Held-out relevance for early stopping (CSR over the same users/items); omit to train all epochs. */
+  validation?: { ptr: Int32Array; items: Int32Array };
+}
+
+/** One epoch's record. */
+export interface TwoTowerEpoch {
+  epoch: number;
+  loss: number;
+  seconds: number;
+  steps: number;
+  /** Validation NDCG@10 (NaN without validation data). */
+  valNdcg: number;
+  valRecall: number;
+}
+
+/** Hooks of {@link fitTwoTower}. */
+export interface TwoTowerHooks {
+  /** Called after every epoch (e.g. to log metrics). */
+  onEpoch?: (e: TwoTowerEpoch) => void | Promise<void>;
+  /** Called with the weights whenever validation NDCG improves (checkpointing). */
+  onCheckpoint?: (epoch: number, weights: TwoTowerWeights) => void | Promise<void>;
+}
+
+/** Result of {@link fitTwoTower}: the trained weights (best epoch restored) and the history. */
+export interface TwoTowerFit {
+  config: TwoTowerConfig;
+  weights: TwoTowerWeights;
+  history: TwoTowerEpoch[];
+  /** Epoch whose weights were kept (the last one without validation). */
+  bestEpoch: number;
+  bestValNdcg: number;
+  /** Mean seconds per epoch and steps per epoch. */
+  secondsPerEpoch: number;
+  stepsPerEpoch: number;
+}
+
+/**
+ * Full-catalogue scorer over precomputed tower outputs (dot products).
+ *
+ * @param users - float32 [nUsers · dim] user vectors
+ * @param items - float32 [nItems · dim] item vectors
+ * @param dim - width
+ * @param name - display name
+ * @returns a {@link FullSortScorer}
+ */
+export function vectorScorer(users: Float32Array, items: Float32Array, dim: number, name = 'two-tower'): FullSortScorer {
+  const nItems = items.length / dim;
+  return {
+    name,
+    nItems,
+    scoreUser(user: number, out: Float32Array): void {
+      const o = user * dim;
+      for (let i = 0; i < nItems; i++) {
+        const p = i * dim;
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += users[o + d]! * items[p + d]!;
+        out[i] = s;
+      }
+    },
+  };
+}
+
+/**
+ * Trains a two-tower retrieval model with the {@link retrievalLoss} task: seeded shuffles of the
+ * positive pairs, batches of in-batch softmax with temperature, logQ correction
+ * (log(B·q_j + M/N) for mixed in-batch + M uniform negatives), accidental-hit removal, lazy
+ * Adam on the id tables and Adam on the projections; after each epoch validation NDCG@10 drives
+ * early stopping and the best weights are restored at the end.
+ *
+ * @param data - {@link TwoTowerData}
+ * @param config - partial {@link TwoTowerConfig} (validated, defaults filled)
+ * @param hooks - {@link TwoTowerHooks}
+ * @returns {@link TwoTowerFit}; the tfjs model is disposed before returning (no tensor leaks)
+ * @throws RecommenderError `INVALID_ARGUMENT` for empty training data
+ * @example
+ * ```ts
+ * const fit = await fitTwoTower({ train: x, validation: val }, { epochs: 20, temperature: 0.1 });
+ * ```
+ */
+export async function fitTwoTower(data: TwoTowerData, config: Partial<TwoTowerConfig> = {}, hooks: TwoTowerHooks = {}): Promise<TwoTowerFit> {
+  const cfg = twoTowerConfigSchema.parse(config);
+  const x = data.train;
+  const nPairs = x.userItems.length;
+  if (nPairs === 0) throw new RecommenderError('INVALID_ARGUMENT', 'fitTwoTower: the training matrix has no interactions.');
+  const pairUser = new Int32Array(nPairs);
+  for (let u = 0; u < x.nUsers; u++) pairUser.fill(u, x.userPtr[u]!, x.userPtr[u + 1]!);
+  const pairItem = x.userItems;
+  const q = new Float64Array(x.nItems);
+  for (let k = 0; k < nPairs; k++) q[pairItem[k]!]! += 1 / nPairs;
+  const model = new TwoTowerModel({ nUsers: x.nUsers, nItems: x.nItems, ...(data.userFeatures ? { userFeatures: data.userFeatures } : {}), ...(data.itemFeatures ? { itemFeatures: data.itemFeatures } : {}) }, cfg);
+  const optimizer = tf.train.adam(cfg.learningRate);
+  const rng = new Rng(cfg.seed + 3);
+  const order = Int32Array.from({ length: nPairs }, (_, k) => k);
+  const history: TwoTowerEpoch[] = [];
+  let best: TwoTowerWeights | null = null;
+  let bestEpoch = 0;
+  let bestVal = -Infinity;
+  let bad = 0;
+  const B = cfg.batchSize;
+  const M = cfg.extraNegatives;
+  try {
+    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+      const t0 = performance.now();
+      for (let k = nPairs - 1; k > 0; k--) {
+        const j = rng.int(k + 1);
+        const t = order[k]!;
+        order[k] = order[j]!;
+        order[j] = t;
+      }
+      let lossSum = 0;
+      let steps = 0;
+      for (let start = 0; start < nPairs; start += B) {
+        const end = Math.min(nPairs, start + B);
+        const b = end - start;
+        if (b < 2) continue;
+        const users = new Int32Array(b);
+        const cand = new Int32Array(b + M);
+        for (let r = 0; r < b; r++) {
+          users[r] = pairUser[order[start + r]!]!;
+          cand[r] = pairItem[order[start + r]!]!;
+        }
+        for (let r = 0; r < M; r++) cand[b + r] = rng.int(x.nItems);
+        const userIds = users.map((u) => (cfg.userIdDropout > 0 && rng.next() < cfg.userIdDropout ? x.nUsers : u));
+        const itemIds = cand.map((i) => (cfg.itemIdDropout > 0 && rng.next() < cfg.itemIdDropout ? x.nItems : i));
+        const logQ = cfg.logQ ? Float32Array.from(cand, (i) => Math.log(b * q[i]! + M / x.nItems)) : undefined;
+        const hits = cfg.removeAccidentalHits ? accidentalHitMask(cand.subarray(0, b), cand) : null;
+        const ub = model.userEmb.batch(userIds);
+        const ib = model.itemEmb.batch(itemIds);
+        lossSum += trainStep(
+          optimizer,
+          () =>
+            retrievalLoss(model.tower('user', ub, users), model.tower('item', ib, cand), {
+              temperature: cfg.temperature,
+              ...(logQ ? { logQ } : {}),
+              ...(hits ? { accidentalHits: hits } : {}),
+            }),
+          { sparse: [ub, ib], varList: model.denseVariables() },
+        );
+        steps++;
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      let valNdcg = Number.NaN;
+      let valRecall = Number.NaN;
+      if (data.validation) {
+        const w = model.weights();
+        const r = evaluateFullRanking(scorerOf(w, data, cfg.dim), x, data.validation, { skipAuc: true });
+        valNdcg = r.means['ndcg@10']!;
+        valRecall = r.means['recall@20']!;
+      }
+      const rec: TwoTowerEpoch = { epoch, loss: lossSum / Math.max(1, steps), seconds, steps, valNdcg, valRecall };
+      history.push(rec);
+      await hooks.onEpoch?.(rec);
+      if (!data.validation) {
+        bestEpoch = epoch;
+        continue;
+      }
+      if (valNdcg > bestVal) {
+        bestVal = valNdcg;
+        bestEpoch = epoch;
+        bad = 0;
+        best = model.weights();
+        await hooks.onCheckpoint?.(epoch, best);
+      } else if (cfg.patience > 0 && ++bad >= cfg.patience) break;
+    }
+    if (best) model.setWeights(best);
+    const weights = model.weights();
+    const secs = history.reduce((s, h) => s + h.seconds, 0) / history.length;
+    return { config: cfg, weights, history, bestEpoch, bestValNdcg: bestVal, secondsPerEpoch: secs, stepsPerEpoch: history[0]?.steps ?? 0 };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** Scorer over the current weights for the training users. */
+function scorerOf(w: TwoTowerWeights, data: TwoTowerData, dim: number): FullSortScorer {
+  const x = data.train;
+  const U = towerVectors(w.userTable, w.userProj, data.userFeatures?.values ?? null, x.nUsers, dim);
+  const V = towerVectors(w.itemTable, w.itemProj, data.itemFeatures?.values ?? null, x.nItems, dim);
+  return vectorScorer(U, V, dim);
+}
