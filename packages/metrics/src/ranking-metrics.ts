@@ -65,6 +65,19 @@ export function dcgKernel(g: ArrayLike<number>, len: number, k: number, kind: Ga
   return s;
 }
 
+/** @internal IDCG@k of |R| = n binary relevant items: Σ_{i<min(n,k)} 1/log2(i+2) (any gain: 2^1−1 = 1). */
+export function binaryIdcg(n: number, k: number): number {
+  const m = Math.min(n, k);
+  if (idcgPrefix.length <= m) {
+    const size = Math.max(m + 1, 2 * idcgPrefix.length, 128);
+    const d = discounts(size);
+    idcgPrefix = new Float64Array(size);
+    for (let i = 1; i < size; i++) idcgPrefix[i] = (idcgPrefix[i - 1] as number) + (d[i - 1] as number);
+  }
+  return idcgPrefix[m] as number;
+}
+let idcgPrefix = new Float64Array(0);
+
 /** @internal */
 export function ndcgKernel(g: ArrayLike<number>, len: number, k: number, ideal: Float64Array, kind: GainKind): number {
   const idcg = dcgKernel(ideal, ideal.length, k, kind);

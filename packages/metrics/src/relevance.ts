@@ -45,8 +45,9 @@ export function positiveGradesDesc(rel: Relevance | undefined | null): Float64Ar
 }
 
 /**
- * @internal Per-user access to a {@link RelevanceInput} with O(1) grade look-ups. For the CSR
- * layout a dense scratch array over item ids is marked for the current user and cleared after.
+ * @internal Per-user access to a {@link RelevanceInput} with O(1) grade look-ups and no per-user
+ * allocation. For the CSR layout a dense scratch array over item ids is marked for the current
+ * user and cleared after.
  */
 export class RelevanceCursor {
   private readonly list: readonly (Relevance | undefined | null)[] | null;
@@ -54,9 +55,10 @@ export class RelevanceCursor {
   private scratch: Float64Array = new Float64Array(0);
   private current: Relevance | undefined | null = null;
   private marked = -1;
-  /** Positive grades of the current user, sorted descending. */
-  ideal: Float64Array = new Float64Array(0);
-  /** Whether the current user's relevance has any grade other than 0/1. */
+  private idealBuf: Float64Array = new Float64Array(64);
+  /** Number of relevant items (grade > 0) of the selected user. */
+  count = 0;
+  /** Whether the selected user's grades may differ from 1 (graded map or CSR with grades). */
   graded = false;
 
   constructor(rel: RelevanceInput) {
@@ -89,24 +91,64 @@ export class RelevanceCursor {
     if (this.list) {
       const r = this.list[u];
       this.current = r;
-      this.ideal = positiveGradesDesc(r);
-      this.graded = r instanceof Map;
-      return this.ideal.length;
+      if (r instanceof Map) {
+        this.graded = true;
+        let n = 0;
+        for (const g of (r as ReadonlyMap<number, number>).values()) {
+          if (!Number.isFinite(g)) throw new MetricsError('INVALID_ARGUMENT', `relevance grade of user ${u} must be finite, got ${g}`);
+          if (g > 0) n++;
+        }
+        this.count = n;
+      } else {
+        this.graded = false;
+        this.count = r ? (r as ReadonlySet<number>).size : 0;
+      }
+      return this.count;
     }
     const c = this.csr as { items: Int32Array; offsets: Int32Array; grades?: Float32Array | Float64Array };
     this.clear();
     const lo = c.offsets[u] as number;
     const hi = c.offsets[u + 1] as number;
-    const grades: number[] = [];
     this.graded = c.grades !== undefined;
+    let n = 0;
     for (let i = lo; i < hi; i++) {
       const g = c.grades ? (c.grades[i] as number) : 1;
       this.scratch[c.items[i] as number] = g;
-      if (g > 0) grades.push(g);
+      if (g > 0) n++;
     }
     this.marked = u;
-    this.ideal = Float64Array.from(grades).sort().reverse();
-    return this.ideal.length;
+    this.count = n;
+    return n;
+  }
+
+  /**
+   * Positive grades of the selected user sorted descending, in a reused buffer (valid until the
+   * next select); only needed for graded NDCG — binary users have an all-ones ideal.
+   */
+  idealGrades(): Float64Array {
+    if (this.idealBuf.length < this.count) this.idealBuf = new Float64Array(2 * this.count);
+    let w = 0;
+    if (this.list) {
+      const r = this.current;
+      if (r instanceof Map) {
+        for (const g of (r as ReadonlyMap<number, number>).values()) if (g > 0) this.idealBuf[w++] = g;
+      } else for (let i = 0; i < this.count; i++) this.idealBuf[w++] = 1;
+    } else {
+      const c = this.csr as { items: Int32Array; offsets: Int32Array; grades?: Float32Array | Float64Array };
+      for (let i = c.offsets[this.marked] as number; i < (c.offsets[this.marked + 1] as number); i++) {
+        const g = c.grades ? (c.grades[i] as number) : 1;
+        if (g > 0) this.idealBuf[w++] = g;
+      }
+    }
+    const out = this.idealBuf.subarray(0, w);
+    out.sort();
+    out.reverse();
+    return out;
+  }
+
+  /** The dense grade array of the selected user (CSR layout), else null; index = item id. */
+  dense(): Float64Array | null {
+    return this.csr ? this.scratch : null;
   }
 
   /** Grade of `item` for the selected user. */

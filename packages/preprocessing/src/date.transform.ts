@@ -122,29 +122,42 @@ export function deriveDates(
   const n = values.length;
   const derived = derive.map(() => new Float64Array(n));
   const counts: DateCounts = { null: 0, invalidDate: 0, partialDate: 0 };
+  const wantYear = derive.indexOf('year');
+  const wantAge = derive.indexOf('age');
+  const wantMonth = derive.indexOf('month');
+  const yearOut = wantYear >= 0 ? (derived[wantYear] as Float64Array) : null;
+  const ageOut = wantAge >= 0 ? (derived[wantAge] as Float64Array) : null;
+  const monthOut = wantMonth >= 0 ? (derived[wantMonth] as Float64Array) : null;
   for (let i = 0; i < n; i++) {
-    const p = parseDate(values[i]);
-    if (p === null) counts.null++;
-    else if (p === undefined) counts.invalidDate++;
-    else if (p.yearOnly) counts.partialDate++;
-    for (let k = 0; k < derive.length; k++) {
-      const out = derived[k] as Float64Array;
-      if (p === null || p === undefined) {
-        out[i] = NaN;
-        continue;
-      }
-      switch (derive[k]) {
-        case 'year':
-          out[i] = p.yearOnly ? p.year : new Date(p.ms).getUTCFullYear();
-          break;
-        case 'month':
-          out[i] = p.yearOnly ? NaN : new Date(p.ms).getUTCMonth() + 1;
-          break;
-        case 'age':
-          out[i] = p.yearOnly || referenceMs === null ? NaN : (referenceMs - p.ms) / MS_PER_YEAR;
-          break;
-      }
+    const v = values[i];
+    let ms = NaN;
+    let year = NaN;
+    if (typeof v === 'number' && Number.isFinite(v)) ms = v; // fast path: epoch ms, no allocation
+    else {
+      const p = parseDate(v);
+      if (p === null) counts.null++;
+      else if (p === undefined) counts.invalidDate++;
+      else if (p.yearOnly) {
+        counts.partialDate++;
+        year = p.year;
+      } else ms = p.ms;
     }
+    if (!Number.isNaN(ms)) year = civilFromMs(ms, false);
+    if (yearOut) yearOut[i] = year;
+    if (monthOut) monthOut[i] = Number.isNaN(ms) ? NaN : civilFromMs(ms, true);
+    if (ageOut) ageOut[i] = Number.isNaN(ms) || referenceMs === null ? NaN : (referenceMs - ms) / MS_PER_YEAR;
   }
   return { derived, counts };
+}
+
+/** UTC year (or month 1–12) of epoch ms without allocating a Date (H. Hinnant's civil_from_days). */
+function civilFromMs(ms: number, month: boolean): number {
+  const z = Math.floor(ms / 86_400_000) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return month ? m : yoe + era * 400 + (m <= 2 ? 1 : 0);
 }

@@ -42,6 +42,10 @@ export function normalizeCategory(value: unknown): string | null {
  */
 export function splitCategories(value: unknown, separator: string): string[] {
   if (value === null || value === undefined) return [];
+  if (typeof value === 'string' && value.indexOf(separator) < 0) {
+    const c = normalizeCategory(value);
+    return c === null ? [] : [c];
+  }
   const parts: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? value.split(separator) : [value];
   const out: string[] = [];
   for (const p of parts) {
@@ -49,6 +53,22 @@ export function splitCategories(value: unknown, separator: string): string[] {
     if (c !== null && !out.includes(c)) out.push(c);
   }
   return out;
+}
+
+const SPLIT_CACHE_LIMIT = 100_000;
+
+/** splitCategories memoised per distinct string cell (multi-valued cells repeat a lot, e.g. genre lists). */
+function cachedSplitter(separator: string): (value: unknown) => string[] {
+  const cache = new Map<string, string[]>();
+  return (value) => {
+    if (typeof value !== 'string') return splitCategories(value, separator);
+    let hit = cache.get(value);
+    if (hit === undefined) {
+      hit = splitCategories(value, separator);
+      if (cache.size < SPLIT_CACHE_LIMIT) cache.set(value, hit);
+    }
+    return hit;
+  };
 }
 
 /** Options of {@link fitVocabulary}. */
@@ -81,9 +101,14 @@ export function fitVocabulary(values: Column, options: VocabularyOptions = {}): 
   const minFrequency = options.minFrequency ?? 1;
   const separator = options.separator ?? '|';
   const freq = new Map<string, number>();
-  for (let i = 0; i < values.length; i++) {
-    const cats = options.multi ? splitCategories(values[i], separator) : [normalizeCategory(values[i])];
-    for (const c of cats) if (c !== null) freq.set(c, (freq.get(c) ?? 0) + 1);
+  if (options.multi) {
+    const split = cachedSplitter(separator);
+    for (let i = 0; i < values.length; i++) for (const c of split(values[i])) freq.set(c, (freq.get(c) ?? 0) + 1);
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      const c = normalizeCategory(values[i]);
+      if (c !== null) freq.set(c, (freq.get(c) ?? 0) + 1);
+    }
   }
   const entries = [...freq.entries()]
     .filter(([, count]) => count >= minFrequency)
@@ -146,14 +171,17 @@ export function encodeCategories(values: Column, index: ReadonlyMap<string, numb
 
 /**
  * Encodes a multi-valued column to padded ids: row i holds its ids in
- * `indices[i * maxItems .. i * maxItems + lengths[i])`, the rest 0 (padding). Items beyond
- * `maxItems` are dropped (first ones kept); several rare items produce one `<other>` id.
+ * `indices[i * maxItems .. i * maxItems + lengths[i])`, the rest 0 (padding). Ids beyond
+ * `maxItems` are left out of `indices` (first ones kept) but still passed to `onItem`; several
+ * rare items produce one `<other>` id.
  *
  * @param values - the column (arrays or `separator`-joined strings)
  * @param index - from {@link vocabularyIndex}
  * @param options.separator - separator for string cells
  * @param options.maxItems - width of each row
- * @returns int32 [n, maxItems] ids, int32 [n] lengths and the counts (`unknown` = rows with no item)
+ * @param options.onItem - called with (row, id) for every distinct id of every row, untruncated
+ * @returns int32 [n, maxItems] ids, int32 [n] lengths, int32 [n] itemCounts (distinct categories
+ *   in the row, rare ones included) and the counts (`unknown` = rows with no item, `other` = rare items)
  * @example
  * ```ts
  * encodeMultiCategories(['a|q'], vocabularyIndex(['a']), { separator: '|', maxItems: 3 }).indices; // [2, 1, 0]
@@ -162,15 +190,18 @@ export function encodeCategories(values: Column, index: ReadonlyMap<string, numb
 export function encodeMultiCategories(
   values: Column,
   index: ReadonlyMap<string, number>,
-  options: { separator: string; maxItems: number },
-): { indices: Int32Array; lengths: Int32Array; counts: CategoryCounts } {
+  options: { separator: string; maxItems: number; onItem?: (row: number, id: number) => void },
+): { indices: Int32Array; lengths: Int32Array; itemCounts: Int32Array; counts: CategoryCounts } {
   const n = values.length;
-  const { maxItems, separator } = options;
+  const { maxItems, separator, onItem } = options;
   const indices = new Int32Array(n * maxItems);
   const lengths = new Int32Array(n);
+  const itemCounts = new Int32Array(n);
   const counts: CategoryCounts = { unknown: 0, other: 0 };
+  const split = cachedSplitter(separator);
   for (let i = 0; i < n; i++) {
-    const cats = splitCategories(values[i], separator);
+    const cats = split(values[i]);
+    itemCounts[i] = cats.length;
     if (cats.length === 0) {
       counts.unknown++;
       continue;
@@ -178,16 +209,17 @@ export function encodeMultiCategories(
     let len = 0;
     let sawOther = false;
     for (const c of cats) {
-      if (len >= maxItems) break;
-      const id = index.get(c);
+      let id = index.get(c);
       if (id === undefined) {
         counts.other++;
         if (sawOther) continue;
         sawOther = true;
-        indices[i * maxItems + len++] = OTHER_INDEX;
-      } else indices[i * maxItems + len++] = id;
+        id = OTHER_INDEX;
+      }
+      if (len < maxItems) indices[i * maxItems + len++] = id;
+      onItem?.(i, id);
     }
     lengths[i] = len;
   }
-  return { indices, lengths, counts };
+  return { indices, lengths, itemCounts, counts };
 }
