@@ -25,6 +25,7 @@ export default tseslint.config(
             { sourceTag: 'scope:data-access', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:cli-kit', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:enrichment', onlyDependOnLibsWithTags: ['scope:core', 'scope:data-access'] },
             { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:core', 'scope:metrics', 'scope:preprocessing', 'scope:runtime'] },
             { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
             { sourceTag: 'type:tool', notDependOnLibsWithTags: ['type:app'] },

@@ -15,3 +15,12 @@ export { ListensTaskConfigSchema, ListensSplitSchema, resolveListensSplit } from
 export type { ListensTaskConfig, ListensSplit } from './listens/listens.task-config';
 export { LISTENS_INPUT_COLUMNS, listensColumns, loadListensPredictor, predictListens } from './listens/listens.pipeline';
 export type { ListensInputRow, ListensPredictor } from './listens/listens.pipeline';
+
+// Model families owned by their own folders; each folder's index.ts is its public surface.
+export * from './two-tower/index';
+export * from './baselines/index';
+export * from './content-embedding/index';
+export * from './nearest-neighbors/index';
+export * from './metadata-audio/index';
+export * from './kmeans/index';
+export * from './knn/index';

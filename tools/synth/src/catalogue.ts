@@ -183,7 +183,7 @@ export function drawArtistAudioOffsets(rng: Rng, artists: number): Float64Array 
   const k = CONTINUOUS_AUDIO_FEATURES.length;
   const out = new Float64Array(artists * k);
   for (let i = 0; i < artists; i++) {
-    for (let f = 0; f < k; f++) out[i * k + f] = CONTINUOUS_AUDIO_FEATURES[f] === 'tempo' ? rng.normal(0, 6) : rng.normal(0, 0.05);
+    for (let f = 0; f < k; f++) out[i * k + f] = CONTINUOUS_AUDIO_FEATURES[f] === 'tempo' ? rng.normal(0, 6) : rng.normal(0, 0.04);
   }
   return out;
 }
@@ -239,7 +239,7 @@ export function drawTrack(rng: Rng, cat: Catalogue, artistOffsets: Float64Array,
   const danceability = clamp(m.danceability + off(1) + rng.normal(0, 0.08), 0, 1);
   const instrumentalness = clamp(m.instrumentalness + off(3) + rng.normal(0, 0.08), 0, 1);
   const liveness = clamp(m.liveness + off(4) + rng.normal(0, 0.08), 0, 1);
-  const speechiness = clamp(m.speechiness + off(5) + (explicit ? 0.12 : 0) + rng.normal(0, 0.05), 0, 1);
+  const speechiness = clamp(m.speechiness + off(5) + 0.12 * ((explicit ? 1 : 0) - g.explicitProbability) + rng.normal(0, 0.05), 0, 1);
   const valence = clamp(m.valence + off(6) + 0.3 * (danceability - m.danceability) + rng.normal(0, 0.08), 0, 1);
   const tempo = clamp(m.tempo + off(7) + 20 * energyDev + rng.normal(0, 8), 50, 220);
   const loudness = clamp(-18 + 12 * energy + 0.06 * (releaseYear - 2000) + rng.normal(0, 1.5), -40, 0);

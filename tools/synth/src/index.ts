@@ -1,1 +1,12 @@
-export {};
+export { generateSynthetic, SYNTHETIC_SOURCE } from './generate-synthetic';
+export type { SynthResult, SynthSummary } from './generate-synthetic';
+export { resolveSynthOptions, SYNTH_PRESETS } from './synth.config';
+export type { SynthOptions, SynthPreset, SynthPresetName, SynthProgress, ResolvedSynthOptions } from './synth.config';
+export { writePlantedTruth } from './planted-truth';
+export type { PlantedTruth, PlantedUser, PlantedGenre } from './planted-truth';
+export { SynthError } from './errors';
+export type { SynthErrorCode } from './errors';
+export { GENRES, CONTINUOUS_AUDIO_FEATURES, PREFERENCE_AUDIO_FEATURES, DEMOGRAPHIC_GENRE_SHIFTS, AGE_GROUPS, COUNTRIES } from './taxonomy';
+export type { GenreSpec, ContinuousAudioFeature } from './taxonomy';
+export { LISTENS_FORMULA } from './catalogue';
+export { PLAY_MODEL } from './plays';

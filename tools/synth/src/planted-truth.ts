@@ -9,7 +9,9 @@ export interface PlantedUser {
   readonly externalId: string;
   /** `users.id` in the database written to. */
   readonly id: number;
+  /** Age group name (see AGE_GROUPS) and country code, the demographics that shifted the preferred genres. */
   readonly ageGroup: string;
+  readonly country: string;
   /** Preferred genres (external ids), most preferred first. */
   readonly preferredGenres: readonly string[];
   /** Genre mixture θ in {@link PlantedTruth.genres} order (sums to 1). */

@@ -45,7 +45,6 @@ export function drawPlayCount(rng: Rng, mean: number): number {
  */
 export function drawUserPlays(rng: Rng, cat: Catalogue, user: SynthUser, count: number): UserPlays {
   const tracks = new Int32Array(count);
-  const p = PREFERENCE_AUDIO_FEATURES.length;
   const pref = user.audioPreference;
   const weights = new Float64Array(PLAY_MODEL.candidates);
   const cands = new Int32Array(PLAY_MODEL.candidates);
@@ -59,36 +58,7 @@ export function drawUserPlays(rng: Rng, cat: Catalogue, user: SynthUser, count: 
       tracks[i] = tracks[rng.int(i)] as number;
       continue;
     }
-    const g = rng.weightedIndex(user.genreWeights);
-    const sampler = cat.genreSamplers[g];
-    const list = cat.genreTracks[g];
-    if (!sampler || !list) {
-      tracks[i] = cat.globalSampler.draw(rng);
-      continue;
-    }
-    let total = 0;
-    for (let c = 0; c < cands.length; c++) {
-      const t = list[sampler.draw(rng)] as number;
-      cands[c] = t;
-      let d2 = 0;
-      for (let f = 0; f < p; f++) {
-        const d = (cat.trackPrefAudio[t * p + f] as number) - (pref[f] as number);
-        d2 += d * d;
-      }
-      const w = Math.exp(-PLAY_MODEL.audioSharpness * d2);
-      weights[c] = w;
-      total += w;
-    }
-    let u = rng.next() * total;
-    let chosen = cands[cands.length - 1] as number;
-    for (let c = 0; c < cands.length; c++) {
-      u -= weights[c] as number;
-      if (u < 0) {
-        chosen = cands[c] as number;
-        break;
-      }
-    }
-    tracks[i] = chosen;
+    tracks[i] = drawTasteTrack(rng, cat, rng.weightedIndex(user.genreWeights), pref, cands, weights);
   }
   const start = Math.max(LOG_START, user.signupMs);
   const span = LOG_END - start;
@@ -97,4 +67,63 @@ export function drawUserPlays(rng: Rng, cat: Catalogue, user: SynthUser, count: 
   times.sort();
   for (let i = 1; i < count; i++) if ((times[i] as number) <= (times[i - 1] as number)) times[i] = (times[i - 1] as number) + 1000;
   return { tracks, times };
+}
+
+/**
+ * One taste draw inside genre `g`: `cands.length` candidates ∝ popularity, one chosen
+ * ∝ exp(-λ‖x_t − pref‖²). Falls back to global popularity when the genre has no track.
+ * `cands` and `weights` are scratch buffers of equal length.
+ */
+export function drawTasteTrack(rng: Rng, cat: Catalogue, g: number, pref: readonly number[], cands: Int32Array, weights: Float64Array): number {
+  const sampler = cat.genreSamplers[g];
+  const list = cat.genreTracks[g];
+  if (!sampler || !list) return cat.globalSampler.draw(rng);
+  const p = PREFERENCE_AUDIO_FEATURES.length;
+  let total = 0;
+  for (let c = 0; c < cands.length; c++) {
+    const t = list[sampler.draw(rng)] as number;
+    cands[c] = t;
+    let d2 = 0;
+    for (let f = 0; f < p; f++) {
+      const d = (cat.trackPrefAudio[t * p + f] as number) - (pref[f] as number);
+      d2 += d * d;
+    }
+    const w = Math.exp(-PLAY_MODEL.audioSharpness * d2);
+    weights[c] = w;
+    total += w;
+  }
+  let u = rng.next() * total;
+  for (let c = 0; c < cands.length; c++) {
+    u -= weights[c] as number;
+    if (u < 0) return cands[c] as number;
+  }
+  return cands[cands.length - 1] as number;
+}
+
+/** A user's playlist: a name and distinct track indexes in order. */
+export interface PlaylistDraw {
+  readonly name: string;
+  readonly genre: number;
+  readonly tracks: readonly number[];
+}
+
+/**
+ * Draws a user's playlists: with p 0.5 none, else 1–3 playlists, each of one preferred genre
+ * with 10–30 distinct tracks drawn by {@link drawTasteTrack} (so playlists are genre- and
+ * audio-coherent co-occurrences).
+ */
+export function drawUserPlaylists(rng: Rng, cat: Catalogue, user: SynthUser, genreTitle: (g: number) => string): PlaylistDraw[] {
+  if (rng.bernoulli(0.5)) return [];
+  const out: PlaylistDraw[] = [];
+  const cands = new Int32Array(PLAY_MODEL.candidates);
+  const weights = new Float64Array(PLAY_MODEL.candidates);
+  const n = 1 + rng.int(3);
+  for (let i = 0; i < n; i++) {
+    const g = rng.choice(user.preferredGenres);
+    const size = Math.min(10 + rng.int(21), cat.genreTracks[g]?.length ?? 0);
+    const seen = new Set<number>();
+    for (let attempt = 0; seen.size < size && attempt < size * 10; attempt++) seen.add(drawTasteTrack(rng, cat, g, user.audioPreference, cands, weights));
+    if (seen.size > 0) out.push({ name: `${genreTitle(g)} mix ${i + 1}`, genre: g, tracks: [...seen] });
+  }
+  return out;
 }

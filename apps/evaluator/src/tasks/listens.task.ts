@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readTrackStats } from '@tunekit/data-access';
+import { getTrackStats } from '@tunekit/data-access';
 import { compareSystems, regressionMetrics, INVERSE_TRANSFORMS } from '@tunekit/metrics';
 import {
   fitLinearRegression,
@@ -46,23 +46,26 @@ export const listensEvalTask = defineEvalTask({
     await initRuntime({ log: false });
     const predictor = await loadListensPredictor(runDir);
     try {
-      const rows = await readTrackStats(ctx.db.db, trained.data.source, { requireListens: true });
+      const rows = await getTrackStats(ctx.db.db, { source: trained.data.source, withListens: true });
       const split = await resolveListensSplit(trained.data.split, rows.map((r) => r.external_id), ctx.workspaceRoot);
       if (split.test.length === 0) throw new Error(`The split of ${runDir} has no test rows`);
       const cols = { ...listensColumns(rows), [trained.target.name]: rows.map((r) => r.listens) };
       const trainCols = selectRows(cols, split.train);
       const testCols = selectRows(cols, split.test);
       const fitted = predictor.preprocessing;
-      const yTest = fitted.transformTarget(testCols[trained.target.name]!);
-      const yTrain = fitted.transformTarget(trainCols[trained.target.name]!);
+      // Everything is scored on log1p(listens) and on listens, whatever the model's target scaling.
+      const toLog = (raw: ArrayLike<number>) => Float32Array.from(raw, (v) => Math.log1p(Math.max(0, v)));
+      const yTest = toLog(testCols[trained.target.name] as number[]);
+      const yTrainLog = toLog(trainCols[trained.target.name] as number[]);
       const testRows = Array.from(split.test, (i) => rows[i]!);
-      const model = predictor.predict(testRows).logListens;
+      const model = toLog(predictor.predict(testRows).listens);
 
-      const sorted = Float32Array.from(yTrain).sort();
+      const sorted = Float32Array.from(yTrainLog).sort();
       const median = new Float32Array(yTest.length).fill(sorted[Math.floor(sorted.length / 2)] as number);
       const xTrain = fitted.transform(trainCols).matrix;
       const xTest = fitted.transform(testCols).matrix;
-      const linear = predictLinear(fitLinearRegression(xTrain, yTrain, fitted.width), xTest, fitted.width);
+      const yTrainModelScale = fitted.transformTarget(trainCols[trained.target.name]!);
+      const linear = toLog(fitted.inverseTarget(predictLinear(fitLinearRegression(xTrain, yTrainModelScale, fitted.width), xTest, fitted.width)));
 
       const sqErr = (p: Float32Array) => Float64Array.from(yTest, (y, i) => ((p[i] as number) - y) ** 2);
       const vsLinear = compareSystems(sqErr(linear), sqErr(model), { seed: ctx.config.seed });
@@ -86,7 +89,7 @@ export const listensEvalTask = defineEvalTask({
             height: 420,
             data: { values: scatter },
             layer: [
-              { mark: { type: 'point', opacity: 0.5, filled: true, size: 20 }, encoding: { x: { field: 'actual', type: 'quantitative', title: 'actual' }, y: { field: 'predicted', type: 'quantitative', title: 'predicted' }, color: { field: 'system', type: 'nominal' } } },
+              { mark: { type: 'point', opacity: 0.5, filled: true, size: 20 }, encoding: { x: { field: 'actual', type: 'quantitative', title: 'actual', scale: { zero: false } }, y: { field: 'predicted', type: 'quantitative', title: 'predicted', scale: { zero: false } }, color: { field: 'system', type: 'nominal' } } },
               { mark: { type: 'rule', color: '#888', strokeDash: [4, 4] }, encoding: { x: { datum: Math.min(...yTest) }, y: { datum: Math.min(...yTest) }, x2: { datum: Math.max(...yTest) }, y2: { datum: Math.max(...yTest) } } },
             ],
           },
@@ -94,7 +97,7 @@ export const listensEvalTask = defineEvalTask({
       ];
       if (epochs.length > 0) {
         charts.push({
-          title: 'Training curves (MSE on log1p scale)',
+          title: 'Training curves (MSE of the model\'s target: log1p(listens), z-scored when target.standardize)',
           caption: 'Per ensemble member: train loss and validation loss by epoch; early stopping restores the best validation epoch.',
           spec: {
             $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CliError, writeJsonAtomic } from '@tunekit/cli-kit';
-import { ListensModel, ListensTaskConfigSchema, listensColumns, resolveListensSplit } from '@tunekit/models';
+import { ListensModel, ListensTaskConfigSchema, fitLinearRegression, listensColumns, predictLinear, resolveListensSplit } from '@tunekit/models';
 import { featureSpec, selectRows } from '@tunekit/preprocessing';
 import { initRuntime, saveModel } from '@tunekit/runtime';
 import { ensureDataset } from '../data/datasets';
-import { readTrackStats } from '@tunekit/data-access';
+import { getTrackStats } from '@tunekit/data-access';
 import { defineTrainTask } from '../task';
 
 /**
@@ -20,7 +20,7 @@ export const listensTask = defineTrainTask({
     const { config, db, log, workspaceRoot } = ctx;
     if (config.data.load) await ensureDataset(db, config.data.load, { workspaceRoot, log });
     const runtime = await initRuntime({ log: (m) => log.info(m) });
-    const rows = await readTrackStats(db.db, config.data.source, { requireListens: true });
+    const rows = await getTrackStats(db.db, { source: config.data.source, withListens: true });
     if (rows.length === 0) {
       throw new CliError('CONFIG_INVALID', `No tracks with listens for source "${config.data.source}" in the database: load a dataset first (data.load in the config)`, {
         context: { key: 'data.source' },
@@ -34,7 +34,7 @@ export const listensTask = defineTrainTask({
     const columns = { ...listensColumns(rows), [config.target.name]: rows.map((r) => r.listens) };
     const spec = featureSpec({
       features: config.features as never,
-      target: { name: config.target.name, column: config.target.name, transform: config.target.transform },
+      target: { name: config.target.name, column: config.target.name, transform: config.target.transform, standardize: config.target.standardize },
     });
     const trainCols = selectRows(columns, split.train);
     const valCols = selectRows(columns, split.validation);
@@ -61,10 +61,17 @@ export const listensTask = defineTrainTask({
       const valPred = model.predict(validation.x);
       let se = 0;
       for (let i = 0; i < valPred.length; i++) se += ((valPred[i] as number) - (validation.y[i] as number)) ** 2;
+      // The linear model on the same features, for context while tuning (validation only).
+      const lin = predictLinear(fitLinearRegression(train.x, train.y, train.width), validation.x, validation.width);
+      let seLin = 0;
+      for (let i = 0; i < lin.length; i++) seLin += ((lin[i] as number) - (validation.y[i] as number)) ** 2;
+      const sd = fitted.target?.std ?? 1;
       const dataHash = createHash('sha256').update(JSON.stringify(rows.map((r) => [r.id, r.listens]))).digest('hex').slice(0, 16);
       return {
         metrics: {
-          val_rmse_log: Math.sqrt(se / Math.max(valPred.length, 1)),
+          // On the log1p scale: undo the target z-score (std) when the target is standardised.
+          val_rmse_log: Math.sqrt(se / Math.max(valPred.length, 1)) * (config.target.standardize ? sd : 1),
+          val_rmse_log_linear: Math.sqrt(seLin / Math.max(lin.length, 1)) * (config.target.standardize ? sd : 1),
           best_epoch_mean: report.members.reduce((s, m) => s + m.bestEpoch, 0) / report.members.length,
           train_rows: split.train.length,
         },

@@ -41,7 +41,15 @@ export const ListensTaskConfigSchema = z
     /** Feature spec (see @tunekit/preprocessing `FeatureSpecInput`); validated there with named paths. */
     features: z.array(z.record(z.string(), z.unknown())).min(1),
     /** Regression target. */
-    target: z.object({ name: z.string().default('listens'), transform: z.enum(['log1p', 'none']).default('log1p') }).strict().default({ name: 'listens', transform: 'log1p' }),
+    target: z
+      .object({
+        name: z.string().default('listens'),
+        transform: z.enum(['log1p', 'none']).default('log1p'),
+        /** z-score the (transformed) target with train statistics; predictions are mapped back. */
+        standardize: z.boolean().default(true),
+      })
+      .strict()
+      .default({ name: 'listens', transform: 'log1p', standardize: true }),
     model: ListensModelConfigSchema.default(ListensModelConfigSchema.parse({})),
     training: ListensTrainingConfigSchema.default(ListensTrainingConfigSchema.parse({})),
   })

@@ -1,0 +1,238 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { CliError, type Logger } from '@tunekit/cli-kit';
+import type { TunekitDb } from '@tunekit/data-access';
+import { mae, r2 } from '@tunekit/metrics';
+import {
+  applyStandardScaler,
+  assignClusters,
+  assignNearest,
+  clusterOfFeatures,
+  fitKMeans,
+  fitStandardScaler,
+  loadMetadataAudioModel,
+  parseCsv,
+  parseSpotifyTracksCsv,
+  predictAudioFeatures,
+  type LabelledTrack,
+} from '@tunekit/models';
+import { findRunDir } from '../runs';
+import { defineEvalTask, type ReportTable } from '../task';
+
+const MetadataAudioEvalSchema = z
+  .object({
+    /** Trained model name: artifacts/models/<model>/. */
+    model: z.string().default('metadata-audio'),
+    /** Run id, or `latest`. */
+    run: z.string().default('latest'),
+    data: z
+      .object({
+        /** `database`, `csv` or `auto` (database when it holds the tracks). */
+        source: z.enum(['auto', 'database', 'csv']).default('auto'),
+        /** `tracks.source` of the rows in the database. */
+        trackSource: z.string().default('spotify'),
+        /** Spotify tracks CSV (workspace-relative). */
+        csv: z.string().default('../shared/data/spotify-tracks-114k-sample/dataset_subset.csv'),
+        /** enrichment_progress.provider whose payloads were merged at training time. */
+        enrichmentProvider: z.string().default('spotify'),
+        /** Canonical split file. */
+        splitFile: z.string().default('../shared/data/benchmarks/spotify-metadata/split.csv'),
+      })
+      .strict()
+      .prefault({}),
+    /** Split name (as in the trainer config / run dir `splits/<name>`) → split column. */
+    splits: z.record(z.string(), z.string()).default({ 'artist-disjoint': 'artist_disjoint', random: 'random' }),
+    /** Split whose numbers also go to the top-level `model` / `baselines` (prefixed with its name). */
+    primarySplit: z.string().default('artist-disjoint'),
+    /** The reference cluster match: k-means on the standardised true features of all tracks. */
+    referenceKMeans: z.object({ k: z.number().int().min(1).default(8), nInit: z.number().int().min(1).default(10), seed: z.number().int().default(42) }).strict().prefault({}),
+    /** Reference numbers (README table) per split: system → metric → value. */
+    references: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number()))).default({}),
+  })
+  .strict();
+
+async function readLabelledTracksFromDb(db: TunekitDb, trackSource: string, provider: string): Promise<LabelledTrack[]> {
+  // Same assembly as the trainer task (apps/trainer/src/tasks/metadata-audio.task.ts); belongs in
+  // a data-access repository once one exists.
+  const rows = await db.db
+    .selectFrom('tracks as t')
+    .innerJoin('audio_features as af', 'af.track_id', 't.id')
+    .select(['t.id', 't.external_id', 't.popularity', 't.duration_s', 't.explicit', 't.release_year', 'af.danceability', 'af.energy', 'af.valence', 'af.tempo', 'af.loudness'])
+    .where('t.source', '=', trackSource)
+    .orderBy('t.id')
+    .execute();
+  if (rows.length === 0) return [];
+  const artists = await db.db
+    .selectFrom('track_artists as ta')
+    .innerJoin('artists as a', 'a.id', 'ta.artist_id')
+    .innerJoin('tracks as t', 't.id', 'ta.track_id')
+    .select(['ta.track_id', 'a.name'])
+    .where('t.source', '=', trackSource)
+    .orderBy('ta.track_id')
+    .orderBy('ta.position')
+    .execute();
+  const genres = await db.db
+    .selectFrom('track_genres as tg')
+    .innerJoin('genres as g', 'g.id', 'tg.genre_id')
+    .innerJoin('tracks as t', 't.id', 'tg.track_id')
+    .select(['tg.track_id', 'g.title'])
+    .where('t.source', '=', trackSource)
+    .orderBy('tg.track_id')
+    .orderBy('tg.is_primary', 'desc')
+    .execute();
+  const enriched = await db.db.selectFrom('enrichment_progress').select(['track_id', 'payload']).where('provider', '=', provider).where('status', '=', 'done').execute();
+  const group = <R extends { track_id: number }>(xs: R[]) => {
+    const m = new Map<number, R[]>();
+    for (const x of xs) m.set(x.track_id, [...(m.get(x.track_id) ?? []), x]);
+    return m;
+  };
+  const A = group(artists);
+  const G = group(genres);
+  const E = new Map(enriched.map((e) => [e.track_id, e.payload as Record<string, unknown> | null]));
+  const num = (v: number | null): number => (v === null ? NaN : Number(v));
+  return rows.map((r) => {
+    const p = E.get(r.id) ?? null;
+    const strs = (k: string): string[] => (p && Array.isArray(p[k]) ? (p[k] as unknown[]).filter((s): s is string => typeof s === 'string') : []);
+    return {
+      id: r.external_id,
+      artists: (A.get(r.id) ?? []).map((a) => a.name),
+      popularity: r.popularity === null ? null : Number(r.popularity),
+      durationMs: r.duration_s === null ? null : Number(r.duration_s) * 1000,
+      explicit: r.explicit,
+      releaseYear: r.release_year ?? (typeof p?.['releaseYear'] === 'number' ? (p['releaseYear'] as number) : null),
+      genres: [...new Set([...(G.get(r.id) ?? []).map((g) => g.title), ...strs('artistGenres')])],
+      relatedArtists: strs('relatedArtists'),
+      audio: { danceability: num(r.danceability), energy: num(r.energy), valence: num(r.valence), tempo: num(r.tempo), loudness: num(r.loudness) },
+    };
+  });
+}
+
+function abs(root: string, p: string, key: string): string {
+  const f = isAbsolute(p) ? p : resolve(root, p);
+  if (!existsSync(f)) throw new CliError('CONFIG_INVALID', `${key}: ${f} does not exist (the real datasets live in ../shared/data next to the project)`, { context: { key, path: f } });
+  return f;
+}
+
+async function loadTracks(db: TunekitDb, data: z.infer<typeof MetadataAudioEvalSchema>['data'], root: string, log: Logger): Promise<{ tracks: LabelledTrack[]; from: string }> {
+  if (data.source !== 'csv') {
+    const tracks = await readLabelledTracksFromDb(db, data.trackSource, data.enrichmentProvider);
+    if (tracks.length > 0) return { tracks, from: `database (tracks.source = ${data.trackSource})` };
+    if (data.source === 'database') throw new CliError('CONFIG_INVALID', `data.source is database but it has no ${data.trackSource} tracks with audio features`, { context: { key: 'data.source' } });
+    log.info(`no ${data.trackSource} tracks in the database: reading ${data.csv}`);
+  }
+  const file = abs(root, data.csv, 'data.csv');
+  return { tracks: parseSpotifyTracksCsv(readFileSync(file, 'utf8'), file), from: `csv ${file}` };
+}
+
+function matrix(rows: readonly LabelledTrack[], targets: readonly string[]): Float64Array {
+  const T = targets.length;
+  const out = new Float64Array(rows.length * T);
+  rows.forEach((r, i) => targets.forEach((t, j) => (out[i * T + j] = r.audio[t] as number)));
+  return out;
+}
+
+function col(m: Float64Array, T: number, j: number): Float64Array {
+  return Float64Array.from({ length: m.length / T }, (_, i) => m[i * T + j] as number);
+}
+
+function agreement(a: Int32Array, b: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) s++;
+  return s / Math.max(a.length, 1);
+}
+
+/**
+ * Evaluates the metadata → audio models of the latest run on the canonical Spotify splits:
+ * per-feature MAE/R² of each split's model against a train-mean baseline, the cluster agreement
+ * (cluster of predicted features = cluster of true features) under the model's own k-means and
+ * under the reference k-means (all tracks, k=8, 10 restarts, seed 42), and the serving model's
+ * coverage on tracks it has never seen.
+ */
+export const metadataAudioEvalTask = defineEvalTask({
+  family: 'metadata-audio',
+  description: 'metadata → audio features: per-feature MAE/R², cluster agreement, coverage',
+  schema: MetadataAudioEvalSchema,
+  async run(ctx) {
+    const { config, log } = ctx;
+    const runDir = findRunDir(ctx.modelsRoot, config.model, config.run);
+    const { tracks, from } = await loadTracks(ctx.db, config.data, ctx.workspaceRoot, log);
+    log.info(`${tracks.length} labelled tracks from ${from}; run ${runDir}`);
+    const splitFile = abs(ctx.workspaceRoot, config.data.splitFile, 'data.splitFile');
+    const splitRows = parseCsv(readFileSync(splitFile, 'utf8'));
+    const header = splitRows[0] ?? [];
+    const splitOf = new Map(splitRows.slice(1).map((r) => [r[0] as string, Object.fromEntries(header.map((h, i) => [h, r[i]]))]));
+    const extra: Record<string, unknown> = {};
+    const top: Record<string, number> = {};
+    const topBase: Record<string, number> = {};
+    const tables: ReportTable[] = [];
+    const notes: string[] = [`Data: ${from}. Models: ${runDir}/splits/<split>/model.json.`];
+    for (const [name, column] of Object.entries(config.splits)) {
+      const model = loadMetadataAudioModel(join(runDir, 'splits', name, 'model.json'));
+      const targets = model.targets;
+      const T = targets.length;
+      const train = tracks.filter((t) => splitOf.get(t.id)?.[column] === 'train');
+      const test = tracks.filter((t) => splitOf.get(t.id)?.[column] === 'test');
+      if (test.length === 0) throw new CliError('CONFIG_INVALID', `splits.${name}: no test tracks in column ${column} of ${splitFile}`, { context: { key: `splits.${name}` } });
+      const yTrue = matrix(test, targets);
+      const yPred = predictAudioFeatures(model, test);
+      const prior = targets.map((_, j) => col(matrix(train, targets), T, j).reduce((a, b) => a + b, 0) / train.length);
+      const yBase = Float64Array.from({ length: test.length * T }, (_, k) => prior[k % T] as number);
+      const scores = (p: Float64Array): Record<string, number> => {
+        const out: Record<string, number> = {};
+        targets.forEach((t, j) => {
+          out[`r2/${t}`] = r2(col(yTrue, T, j), col(p, T, j));
+          out[`mae/${t}`] = mae(col(yTrue, T, j), col(p, T, j));
+        });
+        return out;
+      };
+      const mModel = scores(yPred);
+      const mBase = scores(yBase);
+      const trueCluster = clusterOfFeatures(model, yTrue);
+      mModel['cluster_agreement'] = agreement(clusterOfFeatures(model, yPred), trueCluster);
+      mBase['cluster_agreement'] = agreement(clusterOfFeatures(model, yBase), trueCluster);
+      // Reference protocol: k-means on the standardised true features of all tracks.
+      const all = matrix(tracks, targets);
+      const sc = fitStandardScaler(all, T);
+      const km = fitKMeans(applyStandardScaler(sc, all), T, config.referenceKMeans);
+      const refTrue = assignNearest(km, applyStandardScaler(sc, yTrue));
+      mModel['cluster_agreement_ref'] = agreement(assignNearest(km, applyStandardScaler(sc, yPred)), refTrue);
+      mBase['cluster_agreement_ref'] = agreement(assignNearest(km, applyStandardScaler(sc, yBase)), refTrue);
+      extra[name] = { model: mModel, baselines: { 'train-mean': mBase }, test_tracks: test.length, train_tracks: train.length, learners: Object.fromEntries(model.choices.map((c) => [c.target, c.chosen])) };
+      if (name === config.primarySplit) {
+        for (const [k, v] of Object.entries(mModel)) top[`${name}/${k}`] = v;
+        for (const [k, v] of Object.entries(mBase)) topBase[`${name}/${k}`] = v;
+      }
+      const refs = config.references[name] ?? {};
+      const rows: (string | number | null)[][] = [...targets, 'cluster_agreement'].map((t) => {
+        const key = t === 'cluster_agreement' ? t : `r2/${t}`;
+        return [t, round(mModel[key]), round(mBase[key]), ...Object.values(refs).map((r) => r[key] ?? null), t === 'cluster_agreement' ? null : round(mModel[`mae/${t}`])];
+      });
+      tables.push({ title: `${name}: R² per feature (cluster agreement last), ${test.length} test tracks`, columns: ['feature', 'model R²', 'train-mean R²', ...Object.keys(refs).map((r) => `${r} R²`), 'model MAE'], rows });
+      log.info(`${name}: ` + targets.map((t) => `${t} R² ${mModel[`r2/${t}`]?.toFixed(3)}`).join(', ') + `, cluster agreement ${mModel['cluster_agreement']?.toFixed(3)} (ref k-means ${mModel['cluster_agreement_ref']?.toFixed(3)})`);
+    }
+    // Serving model: every track unknown to it (ids it never saw) must still get a cluster.
+    const deployPath = join(runDir, 'model.json');
+    if (existsSync(deployPath)) {
+      const deploy = loadMetadataAudioModel(deployPath);
+      const unknown = tracks.slice(0, 500).map((t, i) => ({ id: `unseen-${i}`, artists: t.artists.map((a) => `${a} (unseen)`), popularity: t.popularity ?? null, durationMs: t.durationMs ?? null, explicit: t.explicit ?? null, genres: t.genres ?? [] }));
+      const res = assignClusters(deploy, unknown);
+      const known = assignClusters(deploy, tracks.slice(0, 500));
+      extra['serving'] = { unknown_coverage: res.coverage, unknown_prediction_share: res.results.filter((r) => r.source === 'prediction').length / res.results.length, known_lookup_share: known.results.filter((r) => r.source === 'lookup').length / known.results.length };
+      top['serving/unknown_coverage_pct'] = res.coverage.pct;
+    }
+    return {
+      model: top,
+      baselines: { 'train-mean': topBase },
+      extra,
+      references: Object.fromEntries(Object.entries(config.references[config.primarySplit] ?? {}).map(([sys, m]) => [sys, Object.fromEntries(Object.entries(m).map(([k, v]) => [`${config.primarySplit}/${k}`, v]))])),
+      tables,
+      notes,
+      runDir,
+    };
+  },
+});
+
+function round(v: number | undefined): number | null {
+  return v === undefined ? null : Math.round(v * 1000) / 1000;
+}
