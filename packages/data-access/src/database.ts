@@ -126,6 +126,11 @@ export async function openDatabase(url?: string, options: { migrate?: boolean } 
     });
     // Without a listener an idle-client error (server restart) would crash the process.
     pool.on('error', () => undefined);
+    // Same for a checked-out client whose session the server ends (shutdown, pg_terminate_backend):
+    // the running query already rejects with the error; the extra 'error' event must not crash.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     db = new Kysely<TunekitDatabase>({ dialect: new PostgresDialect({ pool }) });
     try {
       await sql`select 1`.execute(db);
