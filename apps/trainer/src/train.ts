@@ -8,6 +8,7 @@ import {
   hashJson,
   loadTaskConfig,
   makeRunId,
+  packageVersions,
   resolveConfigFile,
   startRunDir,
   type CommonArgs,
@@ -92,7 +93,7 @@ export async function train(options: {
       config_hash: configHash,
       data_hash: outcome.dataHash ?? null,
       node: process.version,
-      packages: packageVersions(),
+      packages: packageVersions(workspaceRoot, MANIFEST_PACKAGES),
       ...(outcome.backend ? { backend: outcome.backend } : {}),
       files: [],
       metrics: outcome.metrics,
@@ -113,6 +114,18 @@ export async function train(options: {
   }
 }
 
-function packageVersions(): Record<string, string> {
-  return { tunekit: '0.1.0', node: process.version };
-}
+/** Packages whose versions every run manifest records. */
+const MANIFEST_PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-node',
+  '@electric-sql/pglite',
+  'kysely',
+  'pg',
+  '@tunekit/core',
+  '@tunekit/data-access',
+  '@tunekit/preprocessing',
+  '@tunekit/runtime',
+  '@tunekit/models',
+  '@tunekit/metrics',
+];

@@ -7,7 +7,7 @@ export { createLogger } from './logger';
 export type { Logger, LogLevel } from './logger';
 export { createProgress } from './progress';
 export type { Progress } from './progress';
-export { gitSha, hashJson, canonicalJson, makeRunId } from './manifest';
+export { gitSha, hashJson, canonicalJson, makeRunId, packageVersions } from './manifest';
 export type { RunManifest } from './manifest';
 export { parseAppArgs, parseArgs } from './args';
 export type { CommonArgs } from './args';

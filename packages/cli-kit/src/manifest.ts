@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The current git commit, or null outside a git checkout. */
 export function gitSha(cwd = process.cwd()): string | null {
@@ -43,4 +45,21 @@ export interface RunManifest {
   backend?: string;
   files: string[];
   [key: string]: unknown;
+}
+
+/**
+ * Versions of installed packages, read from `<root>/node_modules/<name>/package.json`
+ * (missing ones are reported as `not installed`), for run manifests.
+ */
+export function packageVersions(root: string, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    try {
+      const text = readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8');
+      out[name] = (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+    } catch {
+      out[name] = 'not installed';
+    }
+  }
+  return out;
 }

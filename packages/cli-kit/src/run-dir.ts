@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { pointSymlinkAtomic, writeJsonAtomic } from './fs-atomic';
 import type { RunManifest } from './manifest';
 
@@ -31,7 +31,8 @@ export function startRunDir(root: string, name: string, runId: string): PendingR
     dir,
     finalDir,
     commit(manifest) {
-      writeJsonAtomic(join(dir, 'manifest.json'), manifest);
+      const files = listFiles(dir).map((f) => relative(dir, f)).sort();
+      writeJsonAtomic(join(dir, 'manifest.json'), { ...manifest, files: [...files, 'manifest.json'] });
       if (existsSync(finalDir)) rmSync(finalDir, { recursive: true, force: true });
       renameSync(dir, finalDir);
       pointSymlinkAtomic(join(base, 'latest'), runId);
@@ -41,4 +42,11 @@ export function startRunDir(root: string, name: string, runId: string): PendingR
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? listFiles(p) : [p];
+  });
 }
