@@ -27,6 +27,8 @@ export default tseslint.config(
             { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:enrichment', onlyDependOnLibsWithTags: ['scope:core', 'scope:data-access'] },
             { sourceTag: 'scope:models', onlyDependOnLibsWithTags: ['scope:core', 'scope:metrics', 'scope:preprocessing', 'scope:runtime'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
             { sourceTag: 'type:tool', notDependOnLibsWithTags: ['type:app'] },
             { sourceTag: 'tf:none', bannedExternalImports: ['@tensorflow/*'] },

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CliError, writeJsonAtomic, type Logger } from '@tunekit/cli-kit';
-import type { TunekitDb } from '@tunekit/data-access';
+import { importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
 import { metadataAudioConfigSchema, parseCsv, parseSpotifyTracksCsv, saveMetadataAudioModel, trainMetadataAudio, type LabelledTrack, type MetadataAudioModel } from '@tunekit/models';
 import { initRuntime } from '@tunekit/runtime';
 import { defineTrainTask } from '../task';
@@ -13,6 +13,8 @@ export const MetadataAudioDataSchema = z
   .object({
     /** `database`: tracks of `trackSource` in the DB; `csv`: read `csv`; `auto`: DB when it has them, else CSV. */
     source: z.enum(['auto', 'database', 'csv']).default('auto'),
+    /** When the database has no such tracks, import `csv` into it first (idempotent) and read them back. */
+    importIfMissing: z.boolean().default(true),
     /** `tracks.source` of the rows to use. */
     trackSource: z.string().default('spotify'),
     /** Spotify tracks CSV (relative to the workspace root). */
@@ -103,7 +105,14 @@ export async function readLabelledTracksFromDb(db: TunekitDb, trackSource: strin
 /** Labelled tracks from the configured source (DB first under `auto`), and where they came from. */
 export async function loadLabelledTracks(db: TunekitDb, data: z.infer<typeof MetadataAudioDataSchema>, workspaceRoot: string, log: Logger): Promise<{ tracks: LabelledTrack[]; from: string }> {
   if (data.source !== 'csv') {
-    const tracks = await readLabelledTracksFromDb(db, data.trackSource, data.enrichmentProvider);
+    let tracks = await readLabelledTracksFromDb(db, data.trackSource, data.enrichmentProvider);
+    if (tracks.length === 0 && data.importIfMissing) {
+      const file = abs(workspaceRoot, data.csv, 'data.csv');
+      log.info(`no ${data.trackSource} tracks in the database: importing ${file}`);
+      const result = await importSpotifyTracks(db.db, file);
+      log.info(`imported ${result.rowsImported} rows (${result.rowsSkipped} skipped)`);
+      tracks = await readLabelledTracksFromDb(db, data.trackSource, data.enrichmentProvider);
+    }
     if (tracks.length > 0) return { tracks, from: `database (tracks.source = ${data.trackSource})` };
     if (data.source === 'database') {
       throw new CliError('CONFIG_INVALID', `data.source is database but no ${data.trackSource} tracks with audio features are in it: import the Spotify CSV first or set data.source: csv`, { context: { key: 'data.source' } });

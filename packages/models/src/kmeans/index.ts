@@ -1,5 +1,3 @@
-export { ClusteringError } from './kmeans.error';
-export type { ClusteringErrorCode } from './kmeans.error';
 export { kmeansConfigSchema } from './kmeans.config';
 export type { KMeansConfig, KMeansConfigInput } from './kmeans.config';
 export { fitKMeans, assignNearest, kmeansFromJson, saveKMeans, loadKMeans } from './kmeans.model';

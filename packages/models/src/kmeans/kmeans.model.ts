@@ -1,7 +1,7 @@
 import { renameSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Rng } from '@tunekit/core';
-import { ClusteringError } from './kmeans.error';
+import { ModelsError } from '../errors';
 import { kmeansConfigSchema, type KMeansConfigInput } from './kmeans.config';
 import { checkMatrix } from './standard-scaler';
 
@@ -41,7 +41,7 @@ const kmeansModelSchema = z
  * @param dim - point width
  * @param options - `k`, `nInit` (10), `maxIter` (300), `tol` (1e-6), `seed` (42)
  * @returns the fitted {@link KMeansModel}
- * @throws ClusteringError `INVALID_ARGUMENT` when k > n, on bad options or non-finite data; `SHAPE_MISMATCH`
+ * @throws ModelsError `INVALID_CONFIG` when k > n, on bad options or non-finite data; `SHAPE_MISMATCH`
  * @example
  * ```ts
  * const model = fitKMeans(points, 5, { k: 8, nInit: 10, seed: 42 });
@@ -52,12 +52,12 @@ export function fitKMeans(data: ArrayLike<number>, dim: number, options: KMeansC
   const parsed = kmeansConfigSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ClusteringError('INVALID_ARGUMENT', `k-means option ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, { context: { key: issue?.path.join('.') } });
+    throw new ModelsError('INVALID_CONFIG', `k-means option ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, { context: { key: issue?.path.join('.') } });
   }
   const cfg = parsed.data;
   checkMatrix(data, dim, 'data');
   const n = data.length / dim;
-  if (cfg.k > n) throw new ClusteringError('INVALID_ARGUMENT', `k-means: k=${cfg.k} exceeds the number of points ${n}`, { context: { key: 'k', k: cfg.k, n } });
+  if (cfg.k > n) throw new ModelsError('INVALID_CONFIG', `k-means: k=${cfg.k} exceeds the number of points ${n}`, { context: { key: 'k', k: cfg.k, n } });
   const x = Float64Array.from(data as ArrayLike<number>);
   const root = new Rng(cfg.seed);
   let best: { centroids: Float64Array; inertia: number; iterations: number } | undefined;
@@ -78,7 +78,7 @@ export function fitKMeans(data: ArrayLike<number>, dim: number, options: KMeansC
  * @param model - a fitted {@link KMeansModel}
  * @param data - row-major `[n, model.dim]`
  * @returns int32 `[n]` cluster index per point
- * @throws ClusteringError `SHAPE_MISMATCH` when the width differs from `model.dim`, `INVALID_ARGUMENT` on non-finite values
+ * @throws ModelsError `SHAPE_MISMATCH` when the width differs from `model.dim`, `INVALID_ARGUMENT` on non-finite values
  * @example
  * ```ts
  * const labels = assignNearest(model, Float64Array.from([0.1, -0.3]));
@@ -99,7 +99,7 @@ export function assignNearest(model: KMeansModel, data: ArrayLike<number>): Int3
  * @param value - parsed JSON
  * @param where - file or key named in the error
  * @returns the model
- * @throws ClusteringError `INVALID_MODEL` naming the bad key
+ * @throws ModelsError `ARTIFACT_CORRUPT` naming the bad key
  * @example
  * ```ts
  * const model = kmeansFromJson(JSON.parse(text), 'kmeans.json');
@@ -109,11 +109,11 @@ export function kmeansFromJson(value: unknown, where = 'k-means model'): KMeansM
   const parsed = kmeansModelSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ClusteringError('INVALID_MODEL', `${where}: key ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, { context: { where, key: issue?.path.join('.') } });
+    throw new ModelsError('ARTIFACT_CORRUPT', `${where}: key ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, { context: { where, key: issue?.path.join('.') } });
   }
   const m = parsed.data;
   if (m.centroids.length !== m.k || m.centroids.some((c) => c.length !== m.dim)) {
-    throw new ClusteringError('INVALID_MODEL', `${where}: centroids must be ${m.k} rows of ${m.dim} numbers`, { context: { where, key: 'centroids' } });
+    throw new ModelsError('ARTIFACT_CORRUPT', `${where}: centroids must be ${m.k} rows of ${m.dim} numbers`, { context: { where, key: 'centroids' } });
   }
   return m;
 }
@@ -139,7 +139,7 @@ export function saveKMeans(path: string, model: KMeansModel): void {
  *
  * @param path - the `.json` file
  * @returns the validated model
- * @throws ClusteringError `INVALID_MODEL` when the file is missing, not JSON or malformed
+ * @throws ModelsError `ARTIFACT_CORRUPT` when the file is missing, not JSON or malformed
  * @example
  * ```ts
  * const model = loadKMeans('artifacts/kmeans.json');
@@ -150,13 +150,13 @@ export function loadKMeans(path: string): KMeansModel {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ClusteringError('INVALID_MODEL', `cannot read k-means model ${path}: ${(e as Error).message}; train a model first`, { cause: e, context: { file: path } });
+    throw new ModelsError('ARTIFACT_NOT_FOUND', `cannot read k-means model ${path}: ${(e as Error).message}; train a model first`, { cause: e, context: { file: path } });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ClusteringError('INVALID_MODEL', `${path} is not valid JSON: ${(e as Error).message}`, { cause: e, context: { file: path } });
+    throw new ModelsError('ARTIFACT_CORRUPT', `${path} is not valid JSON: ${(e as Error).message}`, { cause: e, context: { file: path } });
   }
   return kmeansFromJson(json, path);
 }

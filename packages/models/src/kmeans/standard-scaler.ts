@@ -1,4 +1,4 @@
-import { ClusteringError } from './kmeans.error';
+import { ModelsError } from '../errors';
 
 /** Fitted per-column standardisation: `(x - mean) / std` (std 0 → 1). Plain JSON. */
 export interface StandardScalerState {
@@ -12,7 +12,7 @@ export interface StandardScalerState {
  * @param data - float32/float64 row-major `[n, dim]`
  * @param dim - number of columns
  * @returns means and standard deviations (population), std 0 replaced by 1
- * @throws ClusteringError `SHAPE_MISMATCH` when `data.length` is not a multiple of `dim`, `INVALID_ARGUMENT` on empty or non-finite data
+ * @throws ModelsError `SHAPE_MISMATCH` when `data.length` is not a multiple of `dim`, `INVALID_ARGUMENT` on empty or non-finite data
  * @example
  * ```ts
  * const s = fitStandardScaler(Float64Array.from([1, 2, 3, 4]), 2); // mean [2, 3], std [1, 1]
@@ -21,7 +21,7 @@ export interface StandardScalerState {
 export function fitStandardScaler(data: ArrayLike<number>, dim: number): StandardScalerState {
   checkMatrix(data, dim, 'data');
   const n = data.length / dim;
-  if (n === 0) throw new ClusteringError('INVALID_ARGUMENT', 'cannot fit a scaler on 0 rows', { context: { key: 'data' } });
+  if (n === 0) throw new ModelsError('INVALID_CONFIG', 'cannot fit a scaler on 0 rows', { context: { key: 'data' } });
   const mean = new Array<number>(dim).fill(0);
   const sq = new Array<number>(dim).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) + (data[i * dim + j] as number);
@@ -44,7 +44,7 @@ export function fitStandardScaler(data: ArrayLike<number>, dim: number): Standar
  * @param state - from {@link fitStandardScaler}
  * @param data - row-major `[n, dim]`
  * @returns float64 `[n, dim]` standardised copy
- * @throws ClusteringError `SHAPE_MISMATCH` when the width does not match the scaler
+ * @throws ModelsError `SHAPE_MISMATCH` when the width does not match the scaler
  * @example
  * ```ts
  * const z = applyStandardScaler({ mean: [2], std: [1] }, [1, 3]); // [-1, 1]
@@ -63,13 +63,13 @@ export function applyStandardScaler(state: StandardScalerState, data: ArrayLike<
 
 /** @internal shape + finiteness check shared by the clustering code. */
 export function checkMatrix(data: ArrayLike<number>, dim: number, key: string): void {
-  if (!Number.isInteger(dim) || dim < 1) throw new ClusteringError('INVALID_ARGUMENT', `${key}: dim must be an integer >= 1, got ${dim}`, { context: { key } });
+  if (!Number.isInteger(dim) || dim < 1) throw new ModelsError('INVALID_CONFIG', `${key}: dim must be an integer >= 1, got ${dim}`, { context: { key } });
   if (data.length % dim !== 0) {
-    throw new ClusteringError('SHAPE_MISMATCH', `${key}: length ${data.length} is not a multiple of dim ${dim}`, { context: { key, length: data.length, dim } });
+    throw new ModelsError('SHAPE_MISMATCH', `${key}: length ${data.length} is not a multiple of dim ${dim}`, { context: { key, length: data.length, dim } });
   }
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i] as number)) {
-      throw new ClusteringError('INVALID_ARGUMENT', `${key}: value at row ${Math.floor(i / dim)}, column ${i % dim} is ${data[i]} (must be finite); impute missing values first`, {
+      throw new ModelsError('INVALID_INPUT', `${key}: value at row ${Math.floor(i / dim)}, column ${i % dim} is ${data[i]} (must be finite); impute missing values first`, {
         context: { key, row: Math.floor(i / dim), column: i % dim },
       });
     }

@@ -1,4 +1,4 @@
-import { ClusteringError } from '../kmeans/kmeans.error';
+import { ModelsError } from '../errors';
 import { checkMatrix } from '../kmeans/standard-scaler';
 
 /** One neighbour: its row in the index and its squared Euclidean distance. */
@@ -25,7 +25,7 @@ export class KnnIndex {
   /**
    * @param points - row-major `[n, dim]`, finite
    * @param dim - point width
-   * @throws ClusteringError `SHAPE_MISMATCH` / `INVALID_ARGUMENT`
+   * @throws ModelsError `SHAPE_MISMATCH` / `INVALID_ARGUMENT`
    */
   constructor(
     points: ArrayLike<number>,
@@ -43,11 +43,11 @@ export class KnnIndex {
    * @param k - how many (capped at the index size)
    * @param exclude - an index to skip (e.g. the query's own row)
    * @returns neighbours sorted by distance
-   * @throws ClusteringError `INVALID_ARGUMENT` on k < 1, `SHAPE_MISMATCH` on a wrong width
+   * @throws ModelsError `INVALID_CONFIG` on k < 1, `SHAPE_MISMATCH` on a wrong width
    */
   query(q: ArrayLike<number>, k: number, exclude = -1): Neighbour[] {
-    if (!Number.isInteger(k) || k < 1) throw new ClusteringError('INVALID_ARGUMENT', `knn: k must be an integer >= 1, got ${k}`, { context: { key: 'k' } });
-    if (q.length !== this.dim) throw new ClusteringError('SHAPE_MISMATCH', `knn: query has ${q.length} values, the index has dim ${this.dim}`, { context: { key: 'q' } });
+    if (!Number.isInteger(k) || k < 1) throw new ModelsError('INVALID_CONFIG', `knn: k must be an integer >= 1, got ${k}`, { context: { key: 'k' } });
+    if (q.length !== this.dim) throw new ModelsError('SHAPE_MISMATCH', `knn: query has ${q.length} values, the index has dim ${this.dim}`, { context: { key: 'q' } });
     const kk = Math.min(k, this.size - (exclude >= 0 && exclude < this.size ? 1 : 0));
     const best: Neighbour[] = [];
     for (let i = 0; i < this.size; i++) {
@@ -75,10 +75,10 @@ export class KnnIndex {
    * @param tdim - target width
    * @param k - neighbours
    * @returns float64 `[tdim]`
-   * @throws ClusteringError `SHAPE_MISMATCH` when targets do not have `size` rows
+   * @throws ModelsError `SHAPE_MISMATCH` when targets do not have `size` rows
    */
   regress(q: ArrayLike<number>, targets: ArrayLike<number>, tdim: number, k: number): Float64Array {
-    if (targets.length !== this.size * tdim) throw new ClusteringError('SHAPE_MISMATCH', `knn: targets length ${targets.length} != size ${this.size} × ${tdim}`, { context: { key: 'targets' } });
+    if (targets.length !== this.size * tdim) throw new ModelsError('SHAPE_MISMATCH', `knn: targets length ${targets.length} != size ${this.size} × ${tdim}`, { context: { key: 'targets' } });
     const out = new Float64Array(tdim);
     const nn = this.query(q, k);
     for (const n of nn) for (let j = 0; j < tdim; j++) out[j] = (out[j] as number) + (targets[n.index * tdim + j] as number) / nn.length;

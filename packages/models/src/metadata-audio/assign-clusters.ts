@@ -1,4 +1,4 @@
-import { MetadataAudioError } from './metadata-audio.error';
+import { ModelsError } from '../errors';
 import { clusterOfFeatures, predictAudioFeatures, type MetadataAudioModel } from './metadata-audio.model';
 import type { TrackMetadata } from './track-metadata.types';
 
@@ -26,7 +26,7 @@ export interface ClusterAssignments {
  * @param model - a trained {@link MetadataAudioModel}
  * @param tracks - array of {@link TrackMetadata}-shaped objects
  * @returns per-track clusters in input order and coverage `{ total, clustered, pct }` (pct 0–100)
- * @throws MetadataAudioError `INVALID_INPUT` with `context.field` such as `tracks[2].popularity`
+ * @throws ModelsError `INVALID_INPUT` with `context.field` such as `tracks[2].popularity`
  * @example
  * ```ts
  * const { results, coverage } = assignClusters(model, [{ id: 'x', artists: ['Someone'], popularity: 40, genres: ['pop'] }]);
@@ -66,7 +66,7 @@ export function assignClusters(model: MetadataAudioModel, tracks: unknown): Clus
  * @param tracks - parsed JSON
  * @param root - name of the field in error messages (default `tracks`)
  * @returns the tracks
- * @throws MetadataAudioError `INVALID_INPUT` whose message and `context.field` name the bad field (`tracks[i].key`)
+ * @throws ModelsError `INVALID_INPUT` whose message and `context.field` name the bad field (`tracks[i].key`)
  * @example
  * ```ts
  * validateTracks([{ id: 'a', artists: ['X'] }]);
@@ -74,7 +74,7 @@ export function assignClusters(model: MetadataAudioModel, tracks: unknown): Clus
  */
 export function validateTracks(tracks: unknown, root = 'tracks'): TrackMetadata[] {
   const fail = (field: string, index: number | null, key: string | null, what: string): never => {
-    throw new MetadataAudioError('INVALID_INPUT', `${field} ${what}`, { context: { field, index, key } });
+    throw new ModelsError('INVALID_INPUT', `${field} ${what}`, { context: { field, index, key } });
   };
   if (!Array.isArray(tracks)) return fail(root, null, null, 'must be an array of track metadata objects');
   return tracks.map((raw: unknown, i): TrackMetadata => {

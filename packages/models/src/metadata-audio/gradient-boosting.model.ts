@@ -1,5 +1,5 @@
 import { Rng } from '@tunekit/core';
-import { MetadataAudioError } from './metadata-audio.error';
+import { ModelsError } from '../errors';
 
 /** Hyper-parameters of {@link fitGradientBoosting}. */
 export interface GradientBoostingOptions {
@@ -46,10 +46,10 @@ export interface BinnedMatrix {
  * @param dim - width
  * @param maxBins - bins per feature (2..255)
  * @returns the binned matrix
- * @throws MetadataAudioError `SHAPE_MISMATCH`
+ * @throws ModelsError `SHAPE_MISMATCH`
  */
 export function binMatrix(x: ArrayLike<number>, dim: number, maxBins = 255): BinnedMatrix {
-  if (x.length % dim !== 0) throw new MetadataAudioError('SHAPE_MISMATCH', `binMatrix: length ${x.length} is not a multiple of ${dim}`);
+  if (x.length % dim !== 0) throw new ModelsError('SHAPE_MISMATCH', `binMatrix: length ${x.length} is not a multiple of ${dim}`);
   const n = x.length / dim;
   const edges: number[][] = [];
   const codes = new Uint8Array(n * dim);
@@ -94,7 +94,7 @@ function binOf(e: number[], v: number): number {
  * @param options - see {@link GradientBoostingOptions}
  * @param valid - optional validation rows (raw values, row-major) and targets
  * @returns the model, and the validation curve (MSE after tree t at index t-1) when asked
- * @throws MetadataAudioError `SHAPE_MISMATCH` when y has the wrong length
+ * @throws ModelsError `SHAPE_MISMATCH` when y has the wrong length
  * @example
  * ```ts
  * const { model } = fitGradientBoosting(binMatrix(x, dim), y, { nTrees: 300, learningRate: 0.05, maxDepth: 5, minLeaf: 20, lambda: 1, subsample: 0.8, maxBins: 255, seed: 1 });
@@ -107,7 +107,7 @@ export function fitGradientBoosting(
   valid?: { x: ArrayLike<number>; y: ArrayLike<number> },
 ): { model: GradientBoostingModel; validCurve: number[] } {
   const { n, dim } = m;
-  if (y.length !== n) throw new MetadataAudioError('SHAPE_MISMATCH', `fitGradientBoosting: y has ${y.length} values for ${n} rows`);
+  if (y.length !== n) throw new ModelsError('SHAPE_MISMATCH', `fitGradientBoosting: y has ${y.length} values for ${n} rows`);
   let base = 0;
   for (let i = 0; i < n; i++) base += y[i] as number;
   base /= n;
@@ -119,8 +119,9 @@ export function fitGradientBoosting(
   const nv = valid ? valid.y.length : 0;
   const vpred = new Float64Array(nv).fill(base);
   const nb = m.edges.map((e) => e.length + 1);
-  const histG = new Float64Array(256);
-  const histC = new Float64Array(256);
+  // Row-major copy of the codes: one pass over a row fills every feature's histogram.
+  const rowCodes = new Uint8Array(n * dim);
+  for (let f = 0; f < dim; f++) for (let i = 0; i < n; i++) rowCodes[i * dim + f] = m.codes[f * n + i] as number;
   for (let t = 0; t < options.nTrees; t++) {
     for (let i = 0; i < n; i++) grad[i] = (y[i] as number) - (pred[i] as number);
     let rows: Int32Array;
@@ -130,8 +131,24 @@ export function fitGradientBoosting(
       rows = Int32Array.from(keep);
     } else rows = Int32Array.from({ length: n }, (_, i) => i);
     const nodes: number[][] = [];
-    // Depth-first build; each node: rows subset.
-    const build = (idx: Int32Array, depth: number): number => {
+    // Depth-first build with histogram subtraction: the smaller child is histogrammed, the
+    // larger one is parent minus smaller (LightGBM's trick), halving the work per level.
+    const histogram = (idx: Int32Array): { g: Float64Array; c: Float64Array } => {
+      const g = new Float64Array(dim * 256);
+      const c = new Float64Array(dim * 256);
+      for (let r = 0; r < idx.length; r++) {
+        const i = idx[r] as number;
+        const gi = grad[i] as number;
+        const ro = i * dim;
+        for (let f = 0; f < dim; f++) {
+          const k = f * 256 + (rowCodes[ro + f] as number);
+          g[k] = (g[k] as number) + gi;
+          c[k] = (c[k] as number) + 1;
+        }
+      }
+      return { g, c };
+    };
+    const build = (idx: Int32Array, depth: number, h: { g: Float64Array; c: Float64Array } | null): number => {
       const id = nodes.length;
       nodes.push([]);
       let sum = 0;
@@ -142,6 +159,7 @@ export function fitGradientBoosting(
         nodes[id] = [-1, leafValue];
         return id;
       }
+      const hist = h ?? histogram(idx);
       const parentScore = (sum * sum) / (cnt + options.lambda);
       let bestGain = 1e-12;
       let bestF = -1;
@@ -149,20 +167,12 @@ export function fitGradientBoosting(
       for (let f = 0; f < dim; f++) {
         const bins = nb[f] as number;
         if (bins < 2) continue;
-        histG.fill(0, 0, bins);
-        histC.fill(0, 0, bins);
-        const base0 = f * n;
-        for (let r = 0; r < idx.length; r++) {
-          const i = idx[r] as number;
-          const b = m.codes[base0 + i] as number;
-          histG[b] = (histG[b] as number) + (grad[i] as number);
-          histC[b] = (histC[b] as number) + 1;
-        }
         let gl = 0;
         let cl = 0;
+        const o = f * 256;
         for (let b = 0; b < bins - 1; b++) {
-          gl += histG[b] as number;
-          cl += histC[b] as number;
+          gl += hist.g[o + b] as number;
+          cl += hist.c[o + b] as number;
           if (cl < options.minLeaf) continue;
           const cr = cnt - cl;
           if (cr < options.minLeaf) break;
@@ -179,20 +189,40 @@ export function fitGradientBoosting(
         nodes[id] = [-1, leafValue];
         return id;
       }
-      const left: number[] = [];
-      const right: number[] = [];
-      const base0 = bestF * n;
-      for (let r = 0; r < idx.length; r++) {
+      const left = new Int32Array(cnt);
+      const right = new Int32Array(cnt);
+      let nl = 0;
+      let nr = 0;
+      for (let r = 0; r < cnt; r++) {
         const i = idx[r] as number;
-        if ((m.codes[base0 + i] as number) <= bestB) left.push(i);
-        else right.push(i);
+        if ((rowCodes[i * dim + bestF] as number) <= bestB) left[nl++] = i;
+        else right[nr++] = i;
       }
-      const l = build(Int32Array.from(left), depth + 1);
-      const rr = build(Int32Array.from(right), depth + 1);
+      const li = left.subarray(0, nl);
+      const ri = right.subarray(0, nr);
+      let hl: { g: Float64Array; c: Float64Array } | null = null;
+      let hr: { g: Float64Array; c: Float64Array } | null = null;
+      if (depth + 1 < options.maxDepth) {
+        const small = histogram(nl <= nr ? li : ri);
+        const big = { g: new Float64Array(dim * 256), c: new Float64Array(dim * 256) };
+        for (let k = 0; k < big.g.length; k++) {
+          big.g[k] = (hist.g[k] as number) - (small.g[k] as number);
+          big.c[k] = (hist.c[k] as number) - (small.c[k] as number);
+        }
+        if (nl <= nr) {
+          hl = small;
+          hr = big;
+        } else {
+          hl = big;
+          hr = small;
+        }
+      }
+      const l = build(li, depth + 1, hl);
+      const rr = build(ri, depth + 1, hr);
       nodes[id] = [bestF, (m.edges[bestF] as number[])[bestB] as number, l, rr];
       return id;
     };
-    build(rows, 0);
+    build(rows, 0, null);
     const scaled = nodes.map((nd) => (nd[0] === -1 ? [-1, (nd[1] as number) * options.learningRate] : nd));
     trees.push(scaled);
     // Update predictions of all training rows (not just the subsample) by walking codes.

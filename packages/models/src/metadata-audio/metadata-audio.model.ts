@@ -1,9 +1,10 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Rng } from '@tunekit/core';
 import { applyStandardScaler, fitStandardScaler, type StandardScalerState } from '../kmeans/standard-scaler';
-import { assignNearest, fitKMeans, type KMeansModel } from '../kmeans/kmeans.model';
+import { assignNearest, fitKMeans, kmeansFromJson, type KMeansModel } from '../kmeans/kmeans.model';
 import { binMatrix, fitGradientBoosting, predictGradientBoosting, type GradientBoostingModel } from './gradient-boosting.model';
 import type { MetadataAudioConfig } from './metadata-audio.config';
-import { MetadataAudioError } from './metadata-audio.error';
+import { ModelsError } from '../errors';
 import { encodeTracks, fitFeatureEncoder, targetMatrix, type FeatureEncoderState } from './metadata-features';
 import { fitMlpRegressor, predictMlpRegressor, type MlpRegressorModel } from './mlp-regressor.model';
 import type { LabelledTrack, TrackMetadata } from './track-metadata.types';
@@ -14,7 +15,9 @@ export interface TargetChoice {
   chosen: 'gbdt' | 'mlp';
   gbdtTrees: number;
   validR2Gbdt: number;
+  validMaeGbdt: number;
   validR2Mlp: number | null;
+  validMaeMlp: number | null;
 }
 
 /**
@@ -53,7 +56,7 @@ export interface TrainHooks {
  * @param config - validated {@link MetadataAudioConfig}
  * @param hooks - logging and per-epoch metrics
  * @returns the model and the per-target choices
- * @throws MetadataAudioError `INVALID_INPUT` on a missing target, `INVALID_ARGUMENT` when train is too small
+ * @throws ModelsError `INVALID_INPUT` on a missing target, `NO_DATA` when train is too small
  * @example
  * ```ts
  * const model = await trainMetadataAudio(train, metadataAudioConfigSchema.parse({}));
@@ -63,7 +66,7 @@ export interface TrainHooks {
 export async function trainMetadataAudio(train: readonly LabelledTrack[], config: MetadataAudioConfig, hooks: TrainHooks = {}): Promise<MetadataAudioModel> {
   const log = hooks.log ?? (() => undefined);
   const T = config.targets.length;
-  if (train.length < 20) throw new MetadataAudioError('INVALID_ARGUMENT', `trainMetadataAudio needs at least 20 training tracks, got ${train.length}`);
+  if (train.length < 20) throw new ModelsError('NO_DATA', `trainMetadataAudio needs at least 20 training tracks, got ${train.length}`);
   const { inner, valid } = carveValidation(train, config.validationFraction, config.features.grouping, config.seed);
   log(`validation carve-out: ${inner.length} inner-train / ${valid.length} validation tracks (${config.features.grouping} grouping)`);
 
@@ -76,13 +79,14 @@ export async function trainMetadataAudio(train: readonly LabelledTrack[], config
   const binned = binMatrix(fit1.x, D, config.gbdt.maxBins);
   const choices: TargetChoice[] = [];
   for (let t = 0; t < T; t++) {
-    const { validCurve } = fitGradientBoosting(binned, column(yi, T, t), gbdtOptions(config, t), { x: xv, y: column(yv, T, t) });
+    const yvt = column(yv, T, t);
+    const { model: m0, validCurve } = fitGradientBoosting(binned, column(yi, T, t), gbdtOptions(config, t), { x: xv, y: yvt });
     let bi = 0;
     validCurve.forEach((v, i) => {
       if (v < (validCurve[bi] as number)) bi = i;
     });
-    const r2 = 1 - (validCurve[bi] as number) / variance(column(yv, T, t));
-    choices.push({ target: config.targets[t] as string, chosen: 'gbdt', gbdtTrees: bi + 1, validR2Gbdt: r2, validR2Mlp: null });
+    const pv = predictGradientBoosting(m0, xv, D, bi + 1);
+    choices.push({ target: config.targets[t] as string, chosen: 'gbdt', gbdtTrees: bi + 1, validR2Gbdt: r2Score(yvt, pv), validMaeGbdt: maeScore(yvt, pv), validR2Mlp: null, validMaeMlp: null });
   }
   let mlpEpochs = 0;
   if (config.mlp.enabled) {
@@ -93,6 +97,7 @@ export async function trainMetadataAudio(train: readonly LabelledTrack[], config
     const pv = predictMlpRegressor(m1, xv);
     choices.forEach((c, t) => {
       c.validR2Mlp = r2Score(column(yv, T, t), column(pv, T, t));
+      c.validMaeMlp = maeScore(column(yv, T, t), column(pv, T, t));
       if (c.validR2Mlp > c.validR2Gbdt) c.chosen = 'mlp';
     });
   }
@@ -189,7 +194,7 @@ function carveValidation(train: readonly LabelledTrack[], fraction: number, grou
     const held = new Set(groups.slice(0, Math.max(1, Math.round(groups.length * fraction))));
     for (const r of train) (held.has(r.artists[0] ?? `#${r.id}`) ? valid : inner).push(r);
   }
-  if (inner.length < 10 || valid.length < 2) throw new MetadataAudioError('INVALID_ARGUMENT', `validation carve-out left ${inner.length} train / ${valid.length} validation tracks; use more data or another validationFraction`);
+  if (inner.length < 10 || valid.length < 2) throw new ModelsError('NO_DATA', `validation carve-out left ${inner.length} train / ${valid.length} validation tracks; use more data or another validationFraction`);
   return { inner, valid };
 }
 
@@ -209,8 +214,90 @@ function variance(y: Float64Array): number {
   return s / y.length || 1;
 }
 
+function maeScore(y: Float64Array, p: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += Math.abs((y[i] as number) - (p[i] as number));
+  return s / y.length;
+}
+
 function r2Score(y: Float64Array, p: Float64Array): number {
   let se = 0;
   for (let i = 0; i < y.length; i++) se += ((y[i] as number) - (p[i] as number)) ** 2;
   return 1 - se / y.length / variance(y);
+}
+
+/**
+ * Checks parsed JSON is a metadata → audio model (format tag, targets, encoder, k-means shape).
+ *
+ * @param value - parsed `model.json`
+ * @param where - file named in errors
+ * @returns the model
+ * @throws ModelsError `ARTIFACT_CORRUPT` naming the bad key
+ * @example
+ * ```ts
+ * const model = metadataAudioModelFromJson(JSON.parse(text), 'model.json');
+ * ```
+ */
+export function metadataAudioModelFromJson(value: unknown, where = 'model.json'): MetadataAudioModel {
+  const bad = (key: string, what: string): never => {
+    throw new ModelsError('ARTIFACT_CORRUPT', `${where}: key ${key} ${what}; retrain with nx run trainer:train --configuration=metadata-audio`, { context: { file: where, key } });
+  };
+  if (typeof value !== 'object' || value === null) return bad('(root)', 'must be an object');
+  const m = value as Partial<MetadataAudioModel>;
+  if (m.format !== 'tunekit-metadata-audio@1') bad('format', `must be tunekit-metadata-audio@1, got ${JSON.stringify(m.format)}`);
+  if (!Array.isArray(m.targets) || m.targets.length === 0) bad('targets', 'must be a non-empty array');
+  const T = (m.targets as string[]).length;
+  if (!m.encoder || !Array.isArray(m.encoder.featureNames)) bad('encoder.featureNames', 'is missing');
+  if (!Array.isArray(m.choices) || m.choices.length !== T) bad('choices', `must have ${T} entries`);
+  for (const c of m.choices as TargetChoice[]) {
+    if (c.chosen === 'gbdt' && !m.gbdt?.[c.target]) bad(`gbdt.${c.target}`, 'is missing');
+    if (c.chosen === 'mlp' && !m.mlp) bad('mlp', 'is missing');
+  }
+  kmeansFromJson(m.kmeans, `${where} (kmeans)`);
+  if (m.kmeans?.dim !== T) bad('kmeans.dim', `must equal the ${T} targets`);
+  if (!m.clusterScaler || m.clusterScaler.mean.length !== T) bad('clusterScaler', `must have ${T} columns`);
+  if (typeof m.lookup !== 'object' || m.lookup === null) bad('lookup', 'must be an object');
+  return m as MetadataAudioModel;
+}
+
+/**
+ * Writes a model as JSON atomically (temp file, then rename).
+ *
+ * @param path - destination (e.g. `<runDir>/model.json`)
+ * @param model - the model
+ * @example
+ * ```ts
+ * saveMetadataAudioModel(join(runDir, 'model.json'), model);
+ * ```
+ */
+export function saveMetadataAudioModel(path: string, model: MetadataAudioModel): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(model));
+  renameSync(tmp, path);
+}
+
+/**
+ * Reads and checks a model written by {@link saveMetadataAudioModel}.
+ *
+ * @param path - `model.json`
+ * @returns the model
+ * @throws ModelsError `ARTIFACT_NOT_FOUND` when missing, `ARTIFACT_CORRUPT` when malformed
+ * @example
+ * ```ts
+ * const model = loadMetadataAudioModel('artifacts/models/metadata-audio/latest/model.json');
+ * ```
+ */
+export function loadMetadataAudioModel(path: string): MetadataAudioModel {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ModelsError('ARTIFACT_NOT_FOUND', `cannot read ${path}: ${(e as Error).message}; train first with nx run trainer:train --configuration=metadata-audio`, { cause: e, context: { file: path } });
+  }
+  try {
+    return metadataAudioModelFromJson(JSON.parse(text), path);
+  } catch (e) {
+    if (e instanceof ModelsError) throw e;
+    throw new ModelsError('ARTIFACT_CORRUPT', `${path} is not valid JSON: ${(e as Error).message}`, { cause: e, context: { file: path } });
+  }
 }

@@ -1,5 +1,5 @@
 import { Rng } from '@tunekit/core';
-import { MetadataAudioError } from './metadata-audio.error';
+import { ModelsError } from '../errors';
 import type { LabelledTrack, TrackMetadata } from './track-metadata.types';
 
 /** How training rows get their out-of-fold target encodings. */
@@ -62,7 +62,7 @@ type StatLookup = (key: string) => ArrayLike<number> | undefined;
  * @param train - labelled tracks; every `audio[target]` must be finite
  * @param options - see {@link FeatureEncoderOptions}
  * @returns `{ state, x }`, x float64 row-major `[train.length, featureNames.length]`
- * @throws MetadataAudioError `INVALID_INPUT` naming `train[i].audio.<target>` when a target is missing
+ * @throws ModelsError `INVALID_INPUT` naming `train[i].audio.<target>` when a target is missing
  * @example
  * ```ts
  * const { state, x } = fitFeatureEncoder(train, { targets: ['energy'], topGenres: 20, smoothing: 10, folds: 5, grouping: 'first-artist', blocks: { artist: true, genre: true, related: true }, seed: 1 });
@@ -70,8 +70,8 @@ type StatLookup = (key: string) => ArrayLike<number> | undefined;
  */
 export function fitFeatureEncoder(train: readonly LabelledTrack[], options: FeatureEncoderOptions): { state: FeatureEncoderState; x: Float64Array } {
   const T = options.targets.length;
-  if (train.length === 0) throw new MetadataAudioError('INVALID_ARGUMENT', 'fitFeatureEncoder: no training tracks');
-  if (options.folds < 2) throw new MetadataAudioError('INVALID_ARGUMENT', `fitFeatureEncoder: folds must be >= 2, got ${options.folds}`, { context: { key: 'folds' } });
+  if (train.length === 0) throw new ModelsError('NO_DATA', 'fitFeatureEncoder: no training tracks');
+  if (options.folds < 2) throw new ModelsError('INVALID_CONFIG', `fitFeatureEncoder: folds must be >= 2, got ${options.folds}`, { context: { key: 'folds' } });
   const ys = targetMatrix(train, options.targets, 'train');
   const prior = new Array<number>(T).fill(0);
   for (let i = 0; i < train.length; i++) for (let t = 0; t < T; t++) prior[t] = (prior[t] as number) + (ys[i * T + t] as number) / train.length;
@@ -189,7 +189,7 @@ export function encodeTracks(state: FeatureEncoderState, tracks: readonly TrackM
  * @param targets - target names
  * @param what - name used in error messages (e.g. `train`)
  * @returns float64 row-major `[n, T]`
- * @throws MetadataAudioError `INVALID_INPUT` naming `<what>[i].audio.<target>`
+ * @throws ModelsError `INVALID_INPUT` naming `<what>[i].audio.<target>`
  */
 export function targetMatrix(rows: readonly LabelledTrack[], targets: readonly string[], what: string): Float64Array {
   const T = targets.length;
@@ -198,7 +198,7 @@ export function targetMatrix(rows: readonly LabelledTrack[], targets: readonly s
     targets.forEach((t, j) => {
       const v = r.audio[t];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new MetadataAudioError('INVALID_INPUT', `${what}[${i}].audio.${t} must be a finite number, got ${String(v)}`, { context: { field: `${what}[${i}].audio.${t}`, index: i, key: t } });
+        throw new ModelsError('INVALID_INPUT', `${what}[${i}].audio.${t} must be a finite number, got ${String(v)}`, { context: { field: `${what}[${i}].audio.${t}`, index: i, key: t } });
       }
       ys[i * T + j] = v;
     }),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tunekit/core';
-import { MetadataAudioError } from './metadata-audio.error';
+import { ModelsError } from '../errors';
 
 /** Hyper-parameters of {@link fitMlpRegressor}. */
 export interface MlpRegressorOptions {
@@ -41,7 +41,7 @@ export interface MlpRegressorModel {
  * @param valid - validation rows for early stopping (defaults to the training rows)
  * @param onEpoch - called after each epoch with train and validation MSE (standardised)
  * @returns the best-validation model and its epoch count
- * @throws MetadataAudioError `SHAPE_MISMATCH`
+ * @throws ModelsError `SHAPE_MISMATCH`
  * @example
  * ```ts
  * const { model } = await fitMlpRegressor(x, y, dim, 5, { hidden: [64, 32], learningRate: 1e-3, batchSize: 256, epochs: 60, patience: 8, l2: 1e-5, seed: 1 });
@@ -57,7 +57,7 @@ export async function fitMlpRegressor(
   onEpoch?: (epoch: number, trainLoss: number, validLoss: number) => Promise<void> | void,
 ): Promise<{ model: MlpRegressorModel; bestEpoch: number }> {
   const n = x.length / dim;
-  if (y.length !== n * T) throw new MetadataAudioError('SHAPE_MISMATCH', `fitMlpRegressor: y has ${y.length} values, expected ${n}×${T}`);
+  if (y.length !== n * T) throw new ModelsError('SHAPE_MISMATCH', `fitMlpRegressor: y has ${y.length} values, expected ${n}×${T}`);
   const inS = colStats(x, dim);
   const outS = colStats(y, T);
   const xs = standardise(x, dim, inS);
@@ -72,7 +72,11 @@ export async function fitMlpRegressor(
     const fo = sizes[l + 1] as number;
     const lim = Math.sqrt(6 / (fi + fo)); // Glorot uniform
     const w = Float32Array.from({ length: fi * fo }, () => rng.uniform(-lim, lim));
-    vars.push({ w: tf.variable(tf.tensor2d(w, [fi, fo])), b: tf.variable(tf.zeros([fo])) });
+    // tf.variable keeps its own reference to the data: the initial tensors are disposed right away.
+    const w0 = tf.tensor2d(w, [fi, fo]);
+    const b0 = tf.zeros([fo]);
+    vars.push({ w: tf.variable(w0), b: tf.variable(b0) });
+    tf.dispose([w0, b0]);
   }
   const forward = (inp: tf.Tensor2D): tf.Tensor2D => {
     let h: tf.Tensor2D = inp;

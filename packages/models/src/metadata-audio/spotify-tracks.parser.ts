@@ -1,4 +1,4 @@
-import { MetadataAudioError } from './metadata-audio.error';
+import { ModelsError } from '../errors';
 import type { LabelledTrack } from './track-metadata.types';
 
 const NUMERIC = ['danceability', 'energy', 'loudness', 'speechiness', 'acousticness', 'instrumentalness', 'liveness', 'valence', 'tempo', 'key', 'mode', 'time_signature'] as const;
@@ -11,7 +11,7 @@ const NUMERIC = ['danceability', 'energy', 'loudness', 'speechiness', 'acousticn
  * @param text - the CSV text (RFC 4180 quoting)
  * @param file - file name for error messages
  * @returns labelled tracks in first-appearance order
- * @throws MetadataAudioError `INVALID_INPUT` naming file, line and column on a missing column or a bad number
+ * @throws ModelsError `INVALID_INPUT` naming file, line and column on a missing column or a bad number
  * @example
  * ```ts
  * const tracks = parseSpotifyTracksCsv(readFileSync(path, 'utf8'), path);
@@ -20,10 +20,10 @@ const NUMERIC = ['danceability', 'energy', 'loudness', 'speechiness', 'acousticn
 export function parseSpotifyTracksCsv(text: string, file = 'csv'): LabelledTrack[] {
   const rows = parseCsv(text);
   const header = rows[0];
-  if (!header) throw new MetadataAudioError('INVALID_INPUT', `${file}: empty file`, { context: { file } });
+  if (!header) throw new ModelsError('INVALID_INPUT', `${file}: empty file`, { context: { file } });
   const col = (name: string): number => {
     const i = header.indexOf(name);
-    if (i < 0) throw new MetadataAudioError('INVALID_INPUT', `${file}: missing column ${name} in the header (expected the Spotify tracks layout)`, { context: { file, key: name } });
+    if (i < 0) throw new ModelsError('INVALID_INPUT', `${file}: missing column ${name} in the header (expected the Spotify tracks layout)`, { context: { file, key: name } });
     return i;
   };
   const c = {
@@ -37,7 +37,7 @@ export function parseSpotifyTracksCsv(text: string, file = 'csv'): LabelledTrack
     if (r.length === 1 && r[0] === '') continue;
     const num = (i: number, key: string): number => {
       const v = Number(r[i]);
-      if ((r[i] ?? '') === '' || !Number.isFinite(v)) throw new MetadataAudioError('INVALID_INPUT', `${file}:${li + 1}: column ${key} is not a number: ${JSON.stringify(r[i])}`, { context: { file, line: li + 1, key } });
+      if ((r[i] ?? '') === '' || !Number.isFinite(v)) throw new ModelsError('INVALID_INPUT', `${file}:${li + 1}: column ${key} is not a number: ${JSON.stringify(r[i])}`, { context: { file, line: li + 1, key } });
       return v;
     };
     const id = r[c.id] ?? '';

@@ -1,0 +1,12 @@
+export { EnrichmentError } from './errors';
+export type { EnrichmentErrorCode } from './errors';
+export type { MetadataProvider, EnrichedTrack, ProviderArtist } from './metadata-provider';
+export { fetchWithRetry, sleep } from './retrying-fetch';
+export type { RetryOptions } from './retrying-fetch';
+export { SpotifyProvider } from './spotify.provider';
+export type { SpotifyProviderOptions } from './spotify.provider';
+export { runEnrichment, enrichmentStatus } from './enrichment.job';
+export type { EnrichmentTarget, EnrichmentOptions, EnrichmentProgress, EnrichmentResult } from './enrichment.job';
+export { readTrackIdsCsv, ensureTracks, tracksFromDatabase } from './track-source';
+export { parseEnrichArgs, runEnrichCommand } from './enrich-command';
+export type { EnrichArgs } from './enrich-command';

@@ -1,0 +1,16 @@
+export { metadataAudioConfigSchema } from './metadata-audio.config';
+export type { MetadataAudioConfig } from './metadata-audio.config';
+export type { TrackMetadata, LabelledTrack } from './track-metadata.types';
+export { fitFeatureEncoder, encodeTracks, targetMatrix } from './metadata-features';
+export type { FeatureEncoderOptions, FeatureEncoderState, OofGrouping } from './metadata-features';
+export { binMatrix, fitGradientBoosting, predictGradientBoosting } from './gradient-boosting.model';
+export type { BinnedMatrix, GradientBoostingModel, GradientBoostingOptions } from './gradient-boosting.model';
+export { fitMlpRegressor, predictMlpRegressor } from './mlp-regressor.model';
+export type { MlpRegressorModel, MlpRegressorOptions } from './mlp-regressor.model';
+export { trainMetadataAudio, predictAudioFeatures, clusterOfFeatures, metadataAudioModelFromJson, saveMetadataAudioModel, loadMetadataAudioModel } from './metadata-audio.model';
+export type { MetadataAudioModel, TargetChoice, TrainHooks } from './metadata-audio.model';
+export { assignClusters, validateTracks } from './assign-clusters';
+export type { ClusterAssignment, ClusterAssignments } from './assign-clusters';
+export { parseSpotifyTracksCsv, parseCsv } from './spotify-tracks.parser';
+export { similarTracks, buildLookupIndex } from './similar-tracks';
+export type { SimilarTracks } from './similar-tracks';
