@@ -8,4 +8,8 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   treeshake: true,
+  // createRequire(import.meta.url) locates the wasm binaries and the optional tfjs-node; the
+  // shim gives the CJS bundle an import.meta.url.
+  shims: true,
+  external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tunekit/core'],
 });

@@ -141,6 +141,8 @@ def main():
                         "dense_adam_seconds_per_epoch": dense["seconds_per_epoch"],
                         "sparse_adam_seconds_per_epoch": sparse["seconds_per_epoch"],
                         "dense_adam_cpu_seconds_per_epoch": dense["cpu_seconds_per_epoch"],
+                        "dense_adam_final_loss": dense["final_loss"],
+                        "sparse_adam_final_loss": sparse["final_loss"],
                         "sparse_adam_cpu_seconds_per_epoch": sparse["cpu_seconds_per_epoch"]}
     print(json.dumps(out))
 

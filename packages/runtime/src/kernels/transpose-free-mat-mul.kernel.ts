@@ -22,29 +22,47 @@ function transposeLastTwo(x: TensorInfo, backend: unknown, transpose: KernelFunc
  */
 function transposeFree(original: KernelFunc, transpose: KernelFunc): KernelFunc {
   const fn: KernelFunc = (args) => {
-    const attrs = args.attrs as NamedAttrMap & { transposeA?: boolean; transposeB?: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return original(args);
+    const attrs = args.attrs as NamedAttrMap & { transposeA?: boolean; transposeB?: boolean; activation?: string };
+    const ta = !!attrs.transposeA;
+    const tb = !!attrs.transposeB;
+    if (!ta && !tb) return original(args);
     const backend = args.backend as unknown as WasmBackendLike;
     const inputs = args.inputs as Record<string, TensorInfo>;
+    const a = inputs['a'] as TensorInfo;
+    const b = inputs['b'] as TensorInfo;
+    const size = (t: TensorInfo): number => t.shape.reduce((p, d) => p * d, 1);
+    const rank = Math.max(a.shape.length, b.shape.length);
+    const m = ta ? (a.shape[a.shape.length - 1] as number) : (a.shape[a.shape.length - 2] as number);
+    const n = tb ? (b.shape[b.shape.length - 2] as number) : (b.shape[b.shape.length - 1] as number);
+    const batch = Math.max(size(a) / (a.shape.at(-1)! * a.shape.at(-2)!), size(b) / (b.shape.at(-1)! * b.shape.at(-2)!));
+    // Two plans: materialise the flagged operands, or compute Cᵀ = op(B)ᵀ·op(A)ᵀ (which flips the
+    // flags) and transpose the result. The second wins for e.g. dW = dYᵀ·X with a large dY.
+    const direct = (ta ? size(a) : 0) + (tb ? size(b) : 0);
+    const swapped = (!tb ? size(b) : 0) + (!ta ? size(a) : 0) + batch * m * n;
+    const plain = inputs['bias'] === undefined && inputs['preluActivationWeights'] === undefined && (attrs.activation ?? 'linear') === 'linear';
     const temps: TensorInfo[] = [];
-    let a = inputs['a'] as TensorInfo;
-    let b = inputs['b'] as TensorInfo;
-    if (attrs.transposeA) {
-      a = transposeLastTwo(a, args.backend, transpose);
-      temps.push(a);
-    }
-    if (attrs.transposeB) {
-      b = transposeLastTwo(b, args.backend, transpose);
-      temps.push(b);
-    }
+    const t = (x: TensorInfo): TensorInfo => {
+      const y = transposeLastTwo(x, args.backend, transpose);
+      temps.push(y);
+      return y;
+    };
     try {
+      if (plain && rank === 2 && swapped < direct) {
+        const ct = original({
+          inputs: { a: tb ? b : t(b), b: ta ? a : t(a) },
+          backend: args.backend,
+          attrs: { ...attrs, transposeA: false, transposeB: false },
+        }) as TensorInfo;
+        temps.push(ct);
+        return transposeLastTwo(ct, args.backend, transpose);
+      }
       return original({
-        inputs: { ...inputs, a, b },
+        inputs: { ...inputs, a: ta ? t(a) : a, b: tb ? t(b) : b },
         backend: args.backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
       });
     } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
+      for (const x of temps) backend.disposeData(x.dataId);
     }
   };
   wrapped.add(fn);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- runtime [--backends wasm,cpu] [--epochs 2] [--rows 100000]
- *  [--interactions 204800] [--cpu-steps 40] [--no-torch] [--no-stock] [--no-profile]`
+ *  [--interactions 204800] [--cpu-steps 12] [--no-torch] [--no-stock] [--no-profile]`
  *
  * Trains the same two models on the same data with tfjs (each requested backend; `stock` =
  * the layers API / model.fit as a user would write it, `tuned` = @tunekit/runtime's kernels,
@@ -39,7 +39,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { backends: ['wasm', 'cpu'], epochs: 2, rows: 100_000, interactions: 200 * TT.batch, cpuSteps: 40, torch: true, stock: true, profile: true };
+  const o: Options = { backends: ['wasm', 'cpu'], epochs: 2, rows: 100_000, interactions: 200 * TT.batch, cpuSteps: 12, torch: true, stock: true, profile: true };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const next = (): string => {
@@ -161,7 +161,7 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 /** Runs `steps` steps of `step(i)` per epoch; `limit` caps the steps timed (then extrapolates). */
 function timeEpochs(stepsPerEpoch: number, epochs: number, limit: number, step: (i: number) => number): Timing {
   // Warm-up: kernel setup, optimiser slots, XNNPACK caches (short when the timed run is capped).
-  for (let i = 0; i < Math.min(limit === Infinity ? 10 : 2, stepsPerEpoch); i++) step(i);
+  for (let i = 0; i < Math.min(limit === Infinity ? 10 : 1, stepsPerEpoch); i++) step(i);
   const timed = Math.min(stepsPerEpoch, limit);
   let best = Infinity;
   let bestCpu = Infinity;
@@ -415,8 +415,9 @@ export async function run(args: string[]): Promise<void> {
       const mlpStockT = o.stock ? await mlpStock(data, o, limit) : null;
       const mlp = mlpTuned(data, o, limit);
       console.log(`tfjs ${kind}: two-tower ...`);
-      const ttStockT = o.stock ? ttStock(data, o, Math.min(limit, kind === 'cpu' ? 5 : 40)) : null;
-      const tt = ttTuned(data, o, limit === Infinity ? Infinity : Math.max(5, Math.floor(limit / 4)));
+      // The cpu backend needs seconds per two-tower step: time a few steps and extrapolate.
+      const ttStockT = o.stock ? ttStock(data, o, kind === 'cpu' ? 2 : 40) : null;
+      const tt = ttTuned(data, o, kind === 'cpu' ? 3 : Infinity);
       if (o.profile && kind !== 'cpu') {
         profiles[kind] = { mlp: await profileSteps(mlp.step, 50), two_tower: await profileSteps(tt.step, 10) };
       }
@@ -432,6 +433,7 @@ export async function run(args: string[]): Promise<void> {
         stock_seconds_per_epoch: stock ? round(stock.seconds_per_epoch, 4) : null,
         stock_cpu_seconds_per_epoch: stock ? round(stock.cpu_seconds_per_epoch, 4) : null,
         stock_ratio_vs_pytorch: stock && ref ? round(stock.cpu_seconds_per_epoch / ref, 3) : null,
+        stock_final_loss: stock ? round(stock.final_loss, 4) : null,
         stock_extrapolated_from_steps: stock?.extrapolated ? stock.steps_timed : null,
       });
       backends[kind] = { simd: info.simd, kernels: info.kernels, mlp: entry(mlp.timing, mlpStockT, torchSec('mlp')), two_tower: entry(tt.timing, ttStockT, torchSec('two_tower')) };
