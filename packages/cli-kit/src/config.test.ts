@@ -49,6 +49,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file, schema })).toThrow(/YAML syntax error/);
   });
 
+  it('rejects --set keys that would reach Object.prototype or are empty', () => {
+    // `--set __proto__.polluted=1` used to write Object.prototype.polluted.
+    const call = (key: string) => () => loadConfig({ schema: z.looseObject({}), overrides: [`${key}=1`] });
+    for (const key of ['__proto__.polluted', 'a.__proto__.polluted', 'constructor.prototype.polluted', 'a..b', 'a.']) {
+      expect(call(key), key).toThrow(CliError);
+      expect(call(key), key).toThrow(/Bad key/);
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    // an inherited name such as toString is an ordinary key
+    const { value } = loadConfig({ schema: z.looseObject({}), overrides: ['toString.x=1'] });
+    expect(value).toEqual({ toString: { x: 1 } });
+  });
+
   it('reports a missing file and a bad --set', () => {
     expect(() => loadConfig({ file: '/nonexistent/x.yaml', schema })).toThrow(/Config file not found/);
     expect(() => loadConfig({ schema, overrides: ['novalue'] })).toThrow(/key=value/);

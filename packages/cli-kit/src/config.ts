@@ -41,12 +41,34 @@ function locate(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
   return { file, line, column: col };
 }
 
-/** Sets `obj[a][b][c] = value` for the dotted key `a.b.c`, creating objects as needed. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/**
+ * Sets `obj[a][b][c] = value` for the dotted key `a.b.c`, creating objects as needed (own
+ * properties only: a non-object or inherited value on the way is replaced by a fresh object).
+ *
+ * @param obj - the object to change in place
+ * @param dotted - the key path, e.g. `training.lr`
+ * @param value - the value to store
+ * @throws CliError `BAD_ARGUMENT` when a segment is empty (`a..b`) or is `__proto__`, `prototype`
+ *   or `constructor` (which would reach Object.prototype)
+ * @example
+ * ```ts
+ * const raw = {}; setPath(raw, 'training.lr', 0.01); // { training: { lr: 0.01 } }
+ * ```
+ */
 export function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
+  for (const part of parts) {
+    if (part === '' || FORBIDDEN_KEYS.has(part)) {
+      throw new CliError('BAD_ARGUMENT', `Bad key "${dotted}": ${part === '' ? 'empty segment' : `segment "${part}" is not allowed`}; use a dotted path of config keys such as training.lr`, {
+        context: { key: dotted },
+      });
+    }
+  }
   let cur: Record<string, unknown> = obj;
   for (const part of parts.slice(0, -1)) {
-    const next = cur[part];
+    const next = Object.prototype.hasOwnProperty.call(cur, part) ? cur[part] : undefined;
     if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[part] = {};
     cur = cur[part] as Record<string, unknown>;
   }

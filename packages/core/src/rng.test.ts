@@ -96,6 +96,21 @@ describe('AliasSampler', () => {
 
   it('rejects negative and all-zero weights', () => {
     expect(() => new AliasSampler([1, -1])).toThrow(CoreError);
-    expect(() => new AliasSampler([0, 0])).toThrow(/sum to > 0/);
+    expect(() => new AliasSampler([0, 0])).toThrow(/sum to a finite number > 0/);
+  });
+
+  it('rejects infinite weights and sums (they used to give NaN probabilities)', () => {
+    expect(() => new AliasSampler([1, Infinity])).toThrow(/weight 1 is Infinity/);
+    expect(() => new AliasSampler([Number.MAX_VALUE, Number.MAX_VALUE])).toThrow(/finite number > 0, got Infinity/);
+  });
+
+  it('Rng.weightedIndex rejects negative, NaN and infinite weights', () => {
+    const rng = new Rng(1);
+    // [-1, 2]: the scan used to return index 1 on every draw even though weight 0 is "-1".
+    expect(() => rng.weightedIndex([-1, 2])).toThrow(CoreError);
+    expect(() => rng.weightedIndex([1, Number.NaN])).toThrow(/weight 1 is NaN/);
+    expect(() => rng.weightedIndex([Infinity])).toThrow(/weight 0 is Infinity/);
+    expect(() => rng.weightedIndex([0, 0])).toThrow(/sum to a finite number > 0/);
+    expect(rng.weightedIndex([0, 3, 0])).toBe(1);
   });
 });

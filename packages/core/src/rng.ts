@@ -155,8 +155,13 @@ export class Rng {
    */
   weightedIndex(weights: ArrayLike<number>): number {
     let total = 0;
-    for (let i = 0; i < weights.length; i++) total += weights[i] as number;
-    if (!(total > 0)) throw new CoreError('INVALID_ARGUMENT', 'Rng.weightedIndex: weights must sum to > 0');
+    for (let i = 0; i < weights.length; i++) {
+      const w = weights[i] as number;
+      // A negative weight would make a later index more likely than its weight says; Infinity or NaN break the scan.
+      if (!(w >= 0 && w < Infinity)) throw new CoreError('INVALID_ARGUMENT', `Rng.weightedIndex: weight ${i} is ${w}; weights must be finite and ≥ 0`);
+      total += w;
+    }
+    if (!(total > 0 && total < Infinity)) throw new CoreError('INVALID_ARGUMENT', `Rng.weightedIndex: weights must sum to a finite number > 0, got ${total}`);
     let r = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i] as number;
@@ -188,10 +193,10 @@ export class AliasSampler {
     let total = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i] as number;
-      if (!(w >= 0)) throw new CoreError('INVALID_ARGUMENT', `AliasSampler: weight ${i} is ${w}`);
+      if (!(w >= 0 && w < Infinity)) throw new CoreError('INVALID_ARGUMENT', `AliasSampler: weight ${i} is ${w}; weights must be finite and ≥ 0`);
       total += w;
     }
-    if (!(total > 0)) throw new CoreError('INVALID_ARGUMENT', 'AliasSampler: weights must sum to > 0');
+    if (!(total > 0 && total < Infinity)) throw new CoreError('INVALID_ARGUMENT', `AliasSampler: weights must sum to a finite number > 0, got ${total}`);
     this.prob = new Float64Array(n);
     this.alias = new Int32Array(n);
     const scaled = new Float64Array(n);

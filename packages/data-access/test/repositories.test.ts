@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import {
   DataAccessError,
   createModelRun,
@@ -77,6 +78,15 @@ for (const d of dialects('repositories')) {
       expect(Array.from(e.vectors)).toEqual([1, 1.5, -1, -2, 3, 3.5]);
       await expect(upsertItemEmbeddings(h.db, { modelName: 'tt', runId: 'r', itemKind: 'artist', ids: [1], vectors: Float32Array.of(1), dim: 2 })).rejects.toMatchObject({ code: 'BAD_ROW' });
       await expect(readItemEmbeddings(h.db, { modelName: 'none', itemKind: 'track' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // Another width under the same model/kind used to be stored, and read back as a corrupt matrix.
+      await expect(upsertItemEmbeddings(h.db, { modelName: 'tt', runId: 'r3', itemKind: 'artist', ids: [40], vectors: Float32Array.of(1, 2, 3), dim: 3 })).rejects.toThrow(
+        /already holds vectors of dim 2 .* these have dim 3/,
+      );
+      expect(Array.from((await readItemEmbeddings(h.db, { modelName: 'tt', itemKind: 'artist' })).ids)).toEqual([10, 20, 30]);
+      await upsertItemEmbeddings(h.db, { modelName: 'tt', runId: 'r3', itemKind: 'track', ids: [40], vectors: Float32Array.of(1, 2, 3), dim: 3 });
+      // A ragged table written behind the repository's back is reported, not misread.
+      await sql`INSERT INTO item_embeddings (model_name, run_id, item_kind, item_id, vector) VALUES ('tt', 'x', 'track', 41, ARRAY[1, 2]::real[])`.execute(h.db);
+      await expect(readItemEmbeddings(h.db, { modelName: 'tt', itemKind: 'track' })).rejects.toThrow(/item 41 \(run x\) has 2 values, item 40 has 3/);
     });
 
     it('track plays insert idempotently, read back columnar, and stream in batches', async () => {

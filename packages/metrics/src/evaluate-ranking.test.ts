@@ -2,7 +2,7 @@ import { Rng } from '@tunekit/core';
 import { describe, expect, it } from 'vitest';
 import { evaluateRanking } from './evaluate-ranking';
 import { MetricsError } from './metrics-error';
-import { reciprocalRank } from './ranking-metrics';
+import { ndcgAtK, recallAtK, reciprocalRank } from './ranking-metrics';
 import { rankOfFirstRelevant, topK, topKBatch } from './top-k';
 
 describe('evaluateRanking', () => {
@@ -72,5 +72,45 @@ describe('evaluateRanking', () => {
     const b = evaluateRanking({ lists: { items: Int32Array.of(1, 2, 3, 4, -1, -1), k: 3 }, relevant: [new Set([3]), new Set([4])] }, ['precision@3']);
     expect(a.means['precision@3']).toBeCloseTo(1 / 3, 12);
     expect(b.means['precision@3']).toBeCloseTo(1 / 3, 12);
+  });
+});
+
+describe('ranked lists with repeated or non-integer ids', () => {
+  it('rejects a list that repeats an item instead of counting it as several hits', () => {
+    // Before the check, [5, 5, 5] with relevant {5} gave recall@3 = 3, map@3 = 3 and ndcg@3 = 2.13.
+    const call = (): unknown => evaluateRanking({ lists: [[1, 2], [5, 5, 5]], relevant: [new Set([1]), new Set([5])] }, ['recall@3']);
+    expect(call).toThrow(MetricsError);
+    expect(call).toThrow(/user 1 lists item 5 twice \(position 1\)/);
+    const flat = { items: Int32Array.of(7, 8, 7), offsets: Int32Array.of(0, 3) };
+    expect(() => evaluateRanking({ lists: flat, relevant: [new Set([7])] }, ['hit@3'])).toThrow(/item 7 twice/);
+    // a huge id takes the Set path rather than a stamp array
+    const big = { items: Int32Array.of(2_000_000_000, 2_000_000_000), k: 2 };
+    expect(() => evaluateRanking({ lists: big, relevant: [new Set([1])] }, ['hit@2'])).toThrow(/twice/);
+    // the same item in two different users' lists and repeated padding are fine
+    const ok = evaluateRanking({ lists: { items: Int32Array.of(5, -1, -1, 5, 6, -1), k: 3 }, relevant: [new Set([5]), new Set([6])] }, ['hit@2']);
+    expect(ok.means['hit@2']).toBe(1);
+    expect(() => ndcgAtK([5, 5, 5], new Set([5]), 3)).toThrow(/repeats item 5 \(position 1\)/);
+    expect(() => recallAtK([1, 2, 1], new Set([1]), 3)).toThrow(MetricsError);
+  });
+
+  it('rejects NaN and fractional ids instead of truncating them to other items', () => {
+    // Int32Array.set would turn NaN into item 0 and 1.5 into item 1 (both relevant here).
+    expect(() => evaluateRanking({ lists: [[2, NaN]], relevant: [new Set([0, 1])] }, ['recall@2'])).toThrow(
+      /user 0 position 1: item id NaN is not a 32-bit integer/,
+    );
+    expect(() => evaluateRanking({ lists: [[1.5]], relevant: [new Set([1])] }, ['hit@1'])).toThrow(MetricsError);
+  });
+});
+
+describe('CSR relevance with a repeated item', () => {
+  it('is rejected instead of counting the item twice in |R|', () => {
+    // Before the check: recall@2 = 0.5 and ndcg@2 = 0.61 for a perfect list [1, 2] with R = {1}.
+    const relevant = { items: Int32Array.of(3, 1, 1), offsets: Int32Array.of(0, 1, 3) };
+    const call = (): unknown => evaluateRanking({ lists: [[3], [1, 2]], relevant }, ['recall@1']);
+    expect(call).toThrow(MetricsError);
+    expect(call).toThrow(/user 1 lists relevant item 1 twice/);
+    // the same item for two different users is fine
+    const ok = evaluateRanking({ lists: [[1], [1, 2]], relevant: { items: Int32Array.of(1, 1), offsets: Int32Array.of(0, 1, 2) } }, ['recall@1']);
+    expect(ok.means['recall@1']).toBe(1);
   });
 });

@@ -131,6 +131,16 @@ export function listAucKernel(g: ArrayLike<number>, len: number): number {
 
 function prepare(ranked: ArrayLike<number>, relevant: Relevance, k: number | undefined, where: string) {
   if (k !== undefined) checkK(k, where);
+  const seen = new Set<number>();
+  for (let i = 0; i < ranked.length; i++) {
+    const it = ranked[i] as number;
+    if (seen.has(it)) {
+      throw new MetricsError('INVALID_ARGUMENT', `${where}: ranked list repeats item ${it} (position ${i}); lists must hold distinct items`, {
+        context: { item: it, position: i },
+      });
+    }
+    seen.add(it);
+  }
   const ideal = positiveGradesDesc(relevant);
   return { g: gainsOf(ranked, relevant), ideal, nRel: ideal.length };
 }
@@ -145,7 +155,7 @@ function prepare(ranked: ArrayLike<number>, relevant: Relevance, k: number | und
  * @param k - cut-off, a positive integer.
  * @param options - `gain`: `linear` (default) | `exponential`.
  * @returns DCG@k ≥ 0 (0 when nothing relevant is listed).
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * dcgAtK([7, 3, 9], new Set([3, 9]), 3); // 1/log2(3) + 1/log2(4) = 0.6309 + 0.5 = 1.1309
@@ -167,7 +177,7 @@ export function dcgAtK(ranked: ArrayLike<number>, relevant: Relevance, k: number
  * @param options - `gain`: `linear` (default) | `exponential`.
  * @returns NDCG@k in [0, 1], or NaN when the user has no relevant item (such users are not
  *   averaged; {@link evaluateRanking} reports them).
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * // relevant {3, 9}; list [7, 3, 9]: DCG = 1/log2 3 + 1/log2 4 = 1.1309, IDCG = 1 + 0.6309
@@ -189,7 +199,7 @@ export function ndcgAtK(ranked: ArrayLike<number>, relevant: Relevance, k: numbe
  * @param k - cut-off.
  * @param options - `denominator`: `min` (default) | `relevant`.
  * @returns AP@k in [0, 1], NaN when |R| = 0.
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * // hits at ranks 2 and 3: (1/2 + 2/3) / min(2, 10) = 0.5833
@@ -215,7 +225,7 @@ export function averagePrecisionAtK(
  * @param relevant - relevant items.
  * @param k - optional cut-off.
  * @returns RR in [0, 1] (0 when no relevant item is listed within the cut-off).
- * @throws MetricsError `INVALID_ARGUMENT` when k is given and not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is given and not a positive integer, or the list repeats an item.
  * @example
  * ```ts
  * reciprocalRank([7, 3, 9], new Set([9])); // 1/3
@@ -233,7 +243,7 @@ export function reciprocalRank(ranked: ArrayLike<number>, relevant: Relevance, k
  *
  * @param ranked - int ids [n], best first. @param relevant - relevant items. @param k - cut-off.
  * @returns 0 or 1.
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * hitAtK([7, 3, 9], new Set([9]), 2); // 0
@@ -250,7 +260,7 @@ export function hitAtK(ranked: ArrayLike<number>, relevant: Relevance, k: number
  *
  * @param ranked - int ids [n]. @param relevant - relevant items. @param k - cut-off.
  * @returns P@k in [0, 1].
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * precisionAtK([7, 3, 9], new Set([3, 9]), 4); // 2/4 = 0.5
@@ -266,7 +276,7 @@ export function precisionAtK(ranked: ArrayLike<number>, relevant: Relevance, k: 
  *
  * @param ranked - int ids [n]. @param relevant - relevant items. @param k - cut-off.
  * @returns R@k in [0, 1], NaN when |R| = 0.
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * recallAtK([7, 3, 9], new Set([3, 9, 11]), 2); // 1/3
@@ -282,7 +292,7 @@ export function recallAtK(ranked: ArrayLike<number>, relevant: Relevance, k: num
  *
  * @param ranked - int ids [n]. @param relevant - relevant items. @param k - cut-off.
  * @returns F1@k in [0, 1], NaN when |R| = 0.
- * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer.
+ * @throws MetricsError `INVALID_ARGUMENT` when k is not a positive integer or the list repeats an item.
  * @example
  * ```ts
  * f1AtK([7, 3, 9], new Set([3, 9]), 4); // P = 0.5, R = 1 → 0.6667

@@ -113,7 +113,16 @@ export class RelevanceCursor {
     let n = 0;
     for (let i = lo; i < hi; i++) {
       const g = c.grades ? (c.grades[i] as number) : 1;
-      this.scratch[c.items[i] as number] = g;
+      const it = c.items[i] as number;
+      if (!Number.isFinite(g)) throw new MetricsError('INVALID_ARGUMENT', `relevance CSR: grade of user ${u} item ${it} must be finite, got ${g}`);
+      // A repeated item would be counted twice in |R| (halving recall, inflating the ideal DCG).
+      if (this.scratch[it] !== 0) {
+        this.marked = u;
+        throw new MetricsError('INVALID_ARGUMENT', `relevance CSR: user ${u} lists relevant item ${it} twice; relevance items must be distinct per user`, {
+          context: { user: u, item: it },
+        });
+      }
+      this.scratch[it] = g;
       if (g > 0) n++;
     }
     this.marked = u;

@@ -20,6 +20,17 @@ describe('parseDate', () => {
     expect(parseDate('2008-13-01')).toBeUndefined();
   });
 
+  it('rejects days and times that do not exist instead of rolling them over', () => {
+    // Date.UTC(2009, 1, 30) is March 2: these used to parse as a different day.
+    for (const bad of ['2009-02-29', '2008-02-30', '2008-04-31', '02/29/2009', '04/31/2008 10:00 AM', '2008-11-26 24:00', '2008-11-26 10:60', '2008-11-26 10:59:60']) {
+      expect(parseDate(bad), bad).toBeUndefined();
+    }
+    expect(parseDate('2008-02-29')).toEqual({ ms: Date.UTC(2008, 1, 29), yearOnly: false });
+    expect(parseDate('2000-02-29')).toEqual({ ms: Date.UTC(2000, 1, 29), yearOnly: false });
+    expect(parseDate('1900-02-29')).toBeUndefined();
+    expect(parseDate('12/31/2008 11:59:59 PM')).toEqual({ ms: Date.UTC(2008, 11, 31, 23, 59, 59), yearOnly: false });
+  });
+
   it('rejects a year-only reference date', () => {
     expect(() => parseReferenceDate('2017', 'features[2].referenceDate')).toThrow(/features\[2\]\.referenceDate must be a full date/);
   });

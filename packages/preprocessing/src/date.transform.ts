@@ -49,7 +49,7 @@ export function parseDate(value: unknown): ParsedDate | null | undefined {
       const digits = tz.replace(/[+:-]/g, '');
       ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
     }
-    return validDay(Number(mo), Number(d)) ? { ms, yearOnly: false } : undefined;
+    return validDateTime(Number(y), Number(mo), Number(d), Number(hh ?? 0), Number(mi ?? 0), Number(ss ?? 0)) ? { ms, yearOnly: false } : undefined;
   }
   m = US_RE.exec(s);
   if (m) {
@@ -60,14 +60,16 @@ export function parseDate(value: unknown): ParsedDate | null | undefined {
       const pm = ampm.toLowerCase() === 'pm';
       hour = (hour % 12) + (pm ? 12 : 0);
     }
-    if (!validDay(Number(mo), Number(d))) return undefined;
+    if (!validDateTime(Number(y), Number(mo), Number(d), hour, Number(mi ?? 0), Number(ss ?? 0))) return undefined;
     return { ms: Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi ?? 0), Number(ss ?? 0)), yearOnly: false };
   }
   return undefined;
 }
 
-function validDay(month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+/** A real calendar day (no 2008-02-30, which Date.UTC would roll over to March 1) and clock time. */
+function validDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59)) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /**

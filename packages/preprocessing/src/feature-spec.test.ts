@@ -202,6 +202,26 @@ describe('fitted state JSON', () => {
     expect(caught(() => FittedFeatureSpec.fromJSON('{not json')).code).toBe('INVALID_SPEC');
   });
 
+  it('rejects a zero or negative standard deviation (it would divide the features/target by 0)', () => {
+    const json = spec.fit(make(50, 0)).toJSON() as unknown as {
+      features: { fitted: { steps?: { op: string; std?: number }[] } }[];
+      target: { std: number } | null;
+    };
+    const f = json.features.findIndex((x) => x.fitted.steps?.some((s) => s.op === 'zscore'));
+    expect(f).toBeGreaterThanOrEqual(0);
+    const badStep = structuredClone(json);
+    const steps = badStep.features[f]?.fitted.steps ?? [];
+    const z = steps.findIndex((s) => s.op === 'zscore');
+    (steps[z] as { std: number }).std = 0;
+    const e = caught(() => FittedFeatureSpec.fromJSON(badStep));
+    expect(e.code).toBe('INVALID_SPEC');
+    expect(e.message).toContain(`state.features[${f}].fitted.steps[${z}].std`);
+    expect(json.target).not.toBeNull();
+    const badTarget = structuredClone(json);
+    (badTarget.target as { std: number }).std = -1;
+    expect(caught(() => FittedFeatureSpec.fromJSON(badTarget)).message).toMatch(/state\.target\.std: expected a number > 0/);
+  });
+
   it('fits on train only: transforming other rows never changes the fitted state', () => {
     const trainCols = make(200, 0);
     const testCols = make(200, 5000);

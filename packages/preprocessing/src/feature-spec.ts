@@ -18,7 +18,7 @@ import type {
 } from './feature-spec.types';
 import { applyNumericSteps, coerceNumeric, fitNumericSteps, meanStd, parseNumericSteps } from './numeric.transform';
 import type { FittedNumericStep } from './numeric.transform';
-import { expectArray, expectFinite, expectObject, fail } from './spec-validation';
+import { expectArray, expectFinite, expectObject, expectPositive, fail } from './spec-validation';
 import {
   OTHER_TOKEN,
   UNKNOWN_TOKEN,
@@ -528,7 +528,7 @@ export class FittedFeatureSpec {
       target = {
         spec: normalizeTarget(t['spec'], 'state.target.spec'),
         mean: expectFinite(t['mean'], 'state.target.mean'),
-        std: expectFinite(t['std'], 'state.target.std'),
+        std: expectPositive(t['std'], 'state.target.std'),
       };
     }
     const report = expectObject(obj['fitReport'], 'state.fitReport');

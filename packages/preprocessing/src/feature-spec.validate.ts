@@ -10,6 +10,7 @@ import {
   expectKeys,
   expectObject,
   expectOneOf,
+  expectPositive,
   expectString,
   fail,
   optionalBoolean,
@@ -177,7 +178,7 @@ function validateFittedSteps(value: unknown, path: string): FittedNumericStep[] 
       case 'cap':
         return { op, sigma: expectFinite(step['sigma'], `${p}.sigma`), lo: expectFinite(step['lo'], `${p}.lo`), hi: expectFinite(step['hi'], `${p}.hi`) };
       case 'zscore':
-        return { op, mean: expectFinite(step['mean'], `${p}.mean`), std: expectFinite(step['std'], `${p}.std`) };
+        return { op, mean: expectFinite(step['mean'], `${p}.mean`), std: expectPositive(step['std'], `${p}.std`) };
       case 'minmax':
         return { op, min: expectFinite(step['min'], `${p}.min`), max: expectFinite(step['max'], `${p}.max`) };
     }

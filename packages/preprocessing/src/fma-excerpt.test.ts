@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectRows } from './columns';
 import { featureSpec } from './feature-spec';
@@ -7,8 +8,11 @@ import { applySplitMap, readSplitFile } from './split-file';
 // Real data: the FMA raw-tracks excerpt (CC BY 4.0, read in place from /work/shared, never copied)
 // with its canonical split. Facts from /work/shared/data/README.md: 2,000 tracks; 1360/240/400;
 // 296 rows have only a year in date_created; every track is from 2008.
-const TRACKS = '/work/shared/data/fma-raw-excerpt/raw_tracks_excerpt.utf8.csv';
-const SPLIT = '/work/shared/data/benchmarks/fma-listens/split.csv';
+// The shared real data sits beside the project (../shared/data); absent on a user's machine.
+const DATA = resolve(import.meta.dirname, '../../../../shared/data');
+const TRACKS = `${DATA}/fma-raw-excerpt/raw_tracks_excerpt.utf8.csv`;
+const SPLIT = `${DATA}/benchmarks/fma-listens/split.csv`;
+const PRESENT = existsSync(TRACKS) && existsSync(SPLIT);
 
 /** Minimal RFC 4180 reader (quoted fields may hold commas, quotes and newlines); test-only. */
 function readCsv(text: string): Record<string, string[]> {
@@ -41,7 +45,7 @@ function readCsv(text: string): Record<string, string[]> {
   return Object.fromEntries(header.map((h, j) => [h, body.map((r) => r[j] ?? '')]));
 }
 
-describe.runIf(existsSync(TRACKS) && existsSync(SPLIT))('FMA excerpt with the canonical split', () => {
+describe.runIf(PRESENT)(`FMA excerpt with the canonical split${PRESENT ? '' : ` (skipped: ${TRACKS} or ${SPLIT} is absent)`}`, () => {
   it('fits on train only and reports what the README says about the data', async () => {
     const raw = readCsv(readFileSync(TRACKS, 'utf8'));
     const columns = {

@@ -21,7 +21,8 @@ export interface GroupedSplitOptions {
  * @param groupKeys - [n] group key per row (string or number); missing keys are an error
  * @param options - target fractions of rows and the seed
  * @returns ascending int32 row indices of each part
- * @throws PreprocessingError `INVALID_ARGUMENT` for a missing key, bad fractions or seed
+ * @throws PreprocessingError `INVALID_ARGUMENT` for a missing key, bad fractions or seed, or when every
+ *   group went to test/validation (too few or too large groups), leaving train empty
  * @example
  * ```ts
  * const split = groupedSplit(columns.artist_id, { test: 0.2, seed: 7 }); // artist-disjoint
@@ -68,6 +69,16 @@ export function groupedSplit(groupKeys: ArrayLike<unknown>, options: GroupedSpli
       part[g] = 1;
       inVal += size;
     }
+  }
+  if (n > 0 && inTest + inVal === n) {
+    let largest = 0;
+    for (const size of sizes) largest = Math.max(largest, size);
+    throw new PreprocessingError(
+      'INVALID_ARGUMENT',
+      `groupedSplit: no group is left for training (${sizes.length} group(s) over ${n} rows, largest has ${largest} rows); ` +
+        `use smaller test/validation fractions, finer groups, or a different seed.`,
+      { context: { groups: sizes.length, rows: n, largestGroup: largest, test, validation, seed } },
+    );
   }
   const train = new Int32Array(n - inTest - inVal);
   const val = new Int32Array(inVal);

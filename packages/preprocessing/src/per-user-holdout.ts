@@ -25,7 +25,8 @@ export interface PerUserHoldoutOptions {
  * @param userIds - [n] user id per interaction row
  * @param options - `fraction` or `leaveLastN`, `minItems`, optional `timestamps`, `seed`
  * @returns ascending int32 row indices (validation is empty)
- * @throws PreprocessingError `INVALID_ARGUMENT` for bad options, a missing user id or timestamps of the wrong length
+ * @throws PreprocessingError `INVALID_ARGUMENT` for bad options, a missing user id, timestamps of the wrong
+ *   length, or a non-finite timestamp (with `leaveLastN`)
  * @example
  * ```ts
  * perUserHoldout(plays.user_id, { leaveLastN: 1, timestamps: plays.ts, seed: 1, minItems: 3 });
@@ -51,6 +52,16 @@ export function perUserHoldout(userIds: ArrayLike<unknown>, options: PerUserHold
   const n = userIds.length;
   if (timestamps !== undefined && timestamps.length !== n) {
     throw new PreprocessingError('INVALID_ARGUMENT', `perUserHoldout: timestamps has ${timestamps.length} rows but userIds has ${n}.`, { context: { n, timestamps: timestamps.length } });
+  }
+  if (timestamps !== undefined && leaveLastN !== undefined) {
+    for (let i = 0; i < n; i++) {
+      // A NaN would make the sort comparator inconsistent and the held-out rows arbitrary.
+      if (!Number.isFinite(timestamps[i] as number)) {
+        throw new PreprocessingError('INVALID_ARGUMENT', `perUserHoldout: timestamps[${i}] is ${String(timestamps[i])}; leaveLastN needs a finite time (epoch ms) on every row.`, {
+          context: { row: i },
+        });
+      }
+    }
   }
   const rowsByUser = new Map<unknown, number[]>();
   for (let i = 0; i < n; i++) {

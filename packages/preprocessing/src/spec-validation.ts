@@ -55,6 +55,20 @@ export function expectFinite(value: unknown, path: string): number {
   return value;
 }
 
+/**
+ * Reads a finite, strictly positive number (a scale such as a standard deviation).
+ *
+ * @param value - the JSON value
+ * @param path - where it is, for the message (e.g. `state.target.std`)
+ * @returns the number
+ * @throws PreprocessingError `INVALID_SPEC` naming the path when it is not a number > 0
+ */
+export function expectPositive(value: unknown, path: string): number {
+  const v = expectFinite(value, path);
+  if (!(v > 0)) fail(path, `expected a number > 0 (it divides), got ${v}.`);
+  return v;
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value);

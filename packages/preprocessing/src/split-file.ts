@@ -142,7 +142,7 @@ export function applySplitMap(ids: ArrayLike<unknown>, splits: ReadonlyMap<strin
   const parts: Record<string, number[]> = { train: [], validation: [], test: [], unassigned: [] };
   for (let i = 0; i < ids.length; i++) {
     const s = splits.get(String(ids[i]));
-    (parts[s !== undefined && s in parts ? s : 'unassigned'] as number[]).push(i);
+    (parts[s !== undefined && Object.prototype.hasOwnProperty.call(parts, s) ? s : 'unassigned'] as number[]).push(i);
   }
   return {
     train: Int32Array.from(parts['train'] as number[]),

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PreprocessingError } from './errors';
 import { groupedSplit } from './grouped-split';
@@ -118,6 +118,8 @@ describe('perUserHoldout', () => {
   it('needs exactly one of fraction and leaveLastN', () => {
     expect(() => perUserHoldout(users, { seed: 1 })).toThrow(/exactly one/);
     expect(() => perUserHoldout(users, { fraction: 0.2, leaveLastN: 1, seed: 1 })).toThrow(/exactly one/);
+    // A NaN timestamp used to make the sort order, and so the held-out row, arbitrary.
+    expect(() => perUserHoldout([1, 1, 1], { leaveLastN: 1, timestamps: [NaN, 2, 1], seed: 1 })).toThrow(/timestamps\[0\] is NaN/);
   });
 });
 
@@ -142,16 +144,32 @@ describe('groupedSplit', () => {
     expect(groupedSplit(keys, { test: 0.2, validation: 0.1, seed })).toEqual(s);
   });
 
+  it('refuses to return an empty train part when the groups are too few or too large', () => {
+    // One group: it used to go wholly to test and train came back empty, silently.
+    expect(() => groupedSplit(['a', 'a', 'a'], { test: 0.3, seed: 1 })).toThrow(/no group is left for training \(1 group\(s\) over 3 rows, largest has 3 rows\)/);
+    expect(() => groupedSplit(['a', 'a', 'b', 'b'], { test: 0.5, validation: 0.25, seed: 3 })).toThrow(PreprocessingError);
+    expect(groupedSplit([], { test: 0.2, seed: 1 })).toEqual({ train: new Int32Array(0), validation: new Int32Array(0), test: new Int32Array(0) });
+  });
+
   it('rejects rows without a group key', () => {
     expect(() => groupedSplit(['a', null, 'b'], { test: 0.5, seed: 1 })).toThrow(/row 1 has no group key/);
   });
 });
 
 describe('split files', () => {
-  const FMA = '/work/shared/data/benchmarks/fma-listens/split.csv';
-  const SPOTIFY = '/work/shared/data/benchmarks/spotify-metadata/split.csv';
+  // The shared real data sits beside the project (../shared/data); absent on a user's machine.
+  const DATA = resolve(import.meta.dirname, '../../../../shared/data/benchmarks');
+  const FMA = `${DATA}/fma-listens/split.csv`;
+  const SPOTIFY = `${DATA}/spotify-metadata/split.csv`;
+  const skipped = (path: string): string => (existsSync(path) ? '' : ` (skipped: ${path} is absent)`);
 
-  it.runIf(existsSync(FMA))('reads the canonical FMA split (1360 / 240 / 400)', async () => {
+  it('applySplitMap puts unknown split names, even Object.prototype members, in unassigned', () => {
+    // 'toString' used to crash with a TypeError (it was looked up with `in`).
+    const s = applySplitMap(['a', 'b', 'c'], new Map([['a', 'toString'], ['b', 'test'], ['c', 'holdout']]));
+    expect([Array.from(s.unassigned), Array.from(s.test)]).toEqual([[0, 2], [1]]);
+  });
+
+  it.runIf(existsSync(FMA))(`reads the canonical FMA split (1360 / 240 / 400)${skipped(FMA)}`, async () => {
     const m = await readSplitFile(FMA, { idColumn: 'track_id', splitColumn: 'split' });
     const count = (s: string): number => [...m.values()].filter((v) => v === s).length;
     expect([m.size, count('train'), count('validation'), count('test')]).toEqual([2000, 1360, 240, 400]);
@@ -160,7 +178,7 @@ describe('split files', () => {
     expect(s.train.length + s.validation.length + s.test.length).toBe(3);
   });
 
-  it.runIf(existsSync(SPOTIFY))('reads both Spotify split columns', async () => {
+  it.runIf(existsSync(SPOTIFY))(`reads both Spotify split columns${skipped(SPOTIFY)}`, async () => {
     const artist = await readSplitFile(SPOTIFY, { idColumn: 'track_id', splitColumn: 'artist_disjoint' });
     const random = await readSplitFile(SPOTIFY, { idColumn: 'track_id', splitColumn: 'random' });
     const tests = (m: Map<string, string>): number => [...m.values()].filter((v) => v === 'test').length;

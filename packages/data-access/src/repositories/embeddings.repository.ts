@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DataAccessError } from '../errors';
 import type { TunekitDatabase } from '../schema/database';
 
@@ -19,7 +19,8 @@ export interface ItemEmbeddings {
  * @param input.ids - int32 [n]
  * @param input.vectors - float32 [n, dim] row-major
  * @returns rows written
- * @throws DataAccessError `BAD_ROW` when `vectors.length !== ids.length * dim`
+ * @throws DataAccessError `BAD_ROW` when `vectors.length !== ids.length * dim`, or when the model already
+ *   has vectors of another dim for this item kind (nothing is written then)
  * @example
  * ```ts
  * await upsertItemEmbeddings(db, { modelName: 'two-tower', runId: 'r1', itemKind: 'artist', ids, vectors, dim: 64 });
@@ -38,6 +39,22 @@ export async function upsertItemEmbeddings(
   const step = Math.max(1, Math.floor(20000 / (dim + 5)));
   let n = 0;
   await db.transaction().execute(async (trx) => {
+    // Rows of another width under the same key would make readItemEmbeddings' matrix ragged.
+    const other = await trx
+      .selectFrom('item_embeddings')
+      .select([sql<number>`array_length(vector, 1)`.as('dim'), 'item_id', 'run_id'])
+      .where('model_name', '=', input.modelName)
+      .where('item_kind', '=', input.itemKind)
+      .where(sql<boolean>`array_length(vector, 1) <> ${dim}`)
+      .limit(1)
+      .executeTakeFirst();
+    if (other) {
+      throw new DataAccessError(
+        'BAD_ROW',
+        `Embeddings of ${input.modelName} (${input.itemKind}): the database already holds vectors of dim ${other.dim} (e.g. item ${other.item_id} from run ${other.run_id}), these have dim ${dim}; delete the old ones or use another model name`,
+        { context: { model: input.modelName, itemKind: input.itemKind, dim, storedDim: other.dim } },
+      );
+    }
     for (let i = 0; i < ids.length; i += step) {
       const rows = [];
       for (let k = i; k < Math.min(ids.length, i + step); k++) {
@@ -61,7 +78,8 @@ export async function upsertItemEmbeddings(
  * @param options.modelName - model name
  * @param options.itemKind - `track` / `artist`
  * @returns ids int32 [n], vectors float32 [n, dim]
- * @throws DataAccessError `NOT_FOUND` when the model has no embeddings of that kind
+ * @throws DataAccessError `NOT_FOUND` when the model has no embeddings of that kind; `BAD_ROW` when the
+ *   stored vectors differ in length
  * @example
  * ```ts
  * const { ids, vectors, dim } = await readItemEmbeddings(db, { modelName: 'two-tower', itemKind: 'artist' });
@@ -85,6 +103,13 @@ export async function readItemEmbeddings(db: Kysely<TunekitDatabase>, options: {
   const vectors = new Float32Array(rows.length * dim);
   const ids = new Int32Array(rows.length);
   rows.forEach((r, i) => {
+    if (r.vector.length !== dim) {
+      throw new DataAccessError(
+        'BAD_ROW',
+        `Embeddings of ${options.modelName} (${options.itemKind}): item ${r.item_id} (run ${r.run_id}) has ${r.vector.length} values, item ${first.item_id} has ${dim}; the stored vectors do not form a matrix`,
+        { context: { model: options.modelName, itemKind: options.itemKind, item: r.item_id, dim: r.vector.length, expectedDim: dim } },
+      );
+    }
     ids[i] = r.item_id;
     vectors.set(r.vector.map(Number), i * dim);
   });

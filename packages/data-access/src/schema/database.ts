@@ -16,6 +16,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** `date` read as a `YYYY-MM-DD` string. */
 type DateOnly = ColumnType<string, Date | string, Date | string>;
 
+/** Columns of the `artists` table (Kysely table interface). */
 export interface ArtistTable {
   id: Generated<number>;
   source: string;
@@ -28,6 +29,7 @@ export interface ArtistTable {
   extra: JSONColumnType<Record<string, unknown>> | null;
 }
 
+/** Columns of the `albums` table (Kysely table interface). */
 export interface AlbumTable {
   id: Generated<number>;
   source: string;
@@ -44,6 +46,7 @@ export interface AlbumTable {
   extra: JSONColumnType<Record<string, unknown>> | null;
 }
 
+/** Columns of the `tracks` table (Kysely table interface). */
 export interface TrackTable {
   id: Generated<number>;
   source: string;
@@ -72,12 +75,14 @@ export interface TrackTable {
   extra: JSONColumnType<Record<string, unknown>> | null;
 }
 
+/** Columns of the `track_artists` table (Kysely table interface). */
 export interface TrackArtistTable {
   track_id: number;
   artist_id: number;
   position: number;
 }
 
+/** Columns of the `genres` table (Kysely table interface). */
 export interface GenreTable {
   id: Generated<number>;
   source: string;
@@ -88,6 +93,7 @@ export interface GenreTable {
   track_count: number | null;
 }
 
+/** Columns of the `track_genres` table (Kysely table interface). */
 export interface TrackGenreTable {
   track_id: number;
   genre_id: number;
@@ -95,11 +101,13 @@ export interface TrackGenreTable {
   is_primary: Generated<boolean>;
 }
 
+/** Columns of the `artist_genres` table (Kysely table interface). */
 export interface ArtistGenreTable {
   artist_id: number;
   genre_id: number;
 }
 
+/** Columns of the `tags` table (Kysely table interface). */
 export interface TagTable {
   id: Generated<number>;
   source: string;
@@ -117,6 +125,7 @@ export interface TagAssignmentTable {
   tagged_on: DateOnly | null;
 }
 
+/** Columns of the `audio_features` table (Kysely table interface). */
 export interface AudioFeaturesTable {
   track_id: number;
   source: string;
@@ -134,6 +143,7 @@ export interface AudioFeaturesTable {
   time_signature: number | null;
 }
 
+/** Columns of the `users` table (Kysely table interface). */
 export interface UserTable {
   id: Generated<number>;
   source: string;
@@ -165,11 +175,13 @@ export interface ArtistPlayTable {
   played_at: Timestamp | null;
 }
 
+/** Columns of the `friendships` table (Kysely table interface). */
 export interface FriendshipTable {
   user_id: number;
   friend_id: number;
 }
 
+/** Columns of the `playlists` table (Kysely table interface). */
 export interface PlaylistTable {
   id: Generated<number>;
   source: string;
@@ -178,6 +190,7 @@ export interface PlaylistTable {
   user_id: number | null;
 }
 
+/** Columns of the `playlist_tracks` table (Kysely table interface). */
 export interface PlaylistTrackTable {
   playlist_id: number;
   track_id: number;
@@ -275,22 +288,41 @@ export interface TunekitDatabase {
   enrichment_progress: EnrichmentProgressTable;
 }
 
+/** A row read from the `artists` table. */
 export type Artist = Selectable<ArtistTable>;
+/** A row to insert into the `artists` table. */
 export type NewArtist = Insertable<ArtistTable>;
+/** A row read from the `albums` table. */
 export type Album = Selectable<AlbumTable>;
+/** A row to insert into the `albums` table. */
 export type NewAlbum = Insertable<AlbumTable>;
+/** A row read from the `tracks` table. */
 export type Track = Selectable<TrackTable>;
+/** A row to insert into the `tracks` table. */
 export type NewTrack = Insertable<TrackTable>;
+/** A partial update of a row of the `tracks` table. */
 export type TrackUpdate = Updateable<TrackTable>;
+/** A row read from the `genres` table. */
 export type Genre = Selectable<GenreTable>;
+/** A row to insert into the `genres` table. */
 export type NewGenre = Insertable<GenreTable>;
+/** A row read from the `tags` table. */
 export type Tag = Selectable<TagTable>;
+/** A row read from the `audio_features` table. */
 export type AudioFeaturesRow = Selectable<AudioFeaturesTable>;
+/** A row to insert into the `audio_features` table. */
 export type NewAudioFeatures = Insertable<AudioFeaturesTable>;
+/** A row read from the `users` table. */
 export type User = Selectable<UserTable>;
+/** A row to insert into the `users` table. */
 export type NewUser = Insertable<UserTable>;
+/** A row read from the `track_plays` table. */
 export type TrackPlay = Selectable<TrackPlayTable>;
+/** A row read from the `artist_plays` table. */
 export type ArtistPlay = Selectable<ArtistPlayTable>;
+/** A row read from the `model_runs` table. */
 export type ModelRun = Selectable<ModelRunTable>;
+/** A row to insert into the `model_runs` table. */
 export type NewModelRun = Insertable<ModelRunTable>;
+/** A row read from the `item_embeddings` table. */
 export type ItemEmbedding = Selectable<ItemEmbeddingTable>;
