@@ -181,9 +181,14 @@ export const twoTowerEvalTask = defineEvalTask({
       { title: 'Timing (seconds)', columns: ['system', 'fit', 'eval', 'solver', 'inverted order'], rows: systems.map((s) => [s.name, Number(Number(timing[s.name]!['fit_seconds']).toFixed(2)), Number(Number(timing[s.name]!['eval_seconds']).toFixed(2)), String(timing[s.name]!['solver'] ?? ''), Number(timing[s.name]!['inverted_order'] ?? 0) || null]) },
     ];
     const explainRows: (string | number | null)[][] = [];
+    const itemIndex = new Map(art.itemIds.map((id, k) => [id, k]));
     for (const userId of config.explainUsers) {
       for (const r of recommend(art, { userId }, 5)) {
-        explainRows.push([userId, r.itemId, Number(r.score.toFixed(4)), r.explanation.similarItems.map((s) => `${s.itemId} (${s.similarity.toFixed(2)})`).join(', '), r.explanation.features.map((f) => `${f.name} +${f.contribution.toFixed(3)}`).join(', ')]);
+        const label = (id: string): string => {
+          const name = art.itemNames?.[itemIndex.get(id) ?? -1];
+          return name ? `${name} (${id})` : id;
+        };
+        explainRows.push([userId, label(r.itemId), Number(r.score.toFixed(4)), r.explanation.similarItems.map((s) => `${label(s.itemId)} ${s.similarity.toFixed(2)}`).join(', '), r.explanation.features.map((f) => `${f.name} +${f.contribution.toFixed(3)}`).join(', ')]);
       }
     }
     if (explainRows.length > 0) tables.push({ title: 'Recommendations with explanations', columns: ['user', 'item', 'score', 'similar history items', 'top score terms'], rows: explainRows });

@@ -27,6 +27,8 @@ export const twoTowerTaskSchema = z
         train: z.string(),
         /** What the items are (artist, track): stored in the artifacts, never branched on. */
         itemKind: z.string().default('item'),
+        /** Optional display names of the items (for explanations): a headed TSV with an id and a name column. */
+        itemNames: z.object({ file: z.string(), idColumn: z.string(), nameColumn: z.string() }).strict().optional(),
         /** Optional item tags from an assignment file (user, item, tag columns, header). */
         itemTags: z
           .object({
@@ -36,6 +38,8 @@ export const twoTowerTaskSchema = z
             tagColumn: z.string(),
             /** Optional id → name file for tag names (two columns, header). */
             names: z.string().optional(),
+            /** Text encoding of the names file (hetrec's tags.dat is ISO-8859-1). */
+            namesEncoding: z.enum(['utf8', 'latin1']).default('utf8'),
             /** Keep the most frequent tags (counted as (item, tag) pairs over training items). */
             top: z.number().int().positive().default(200),
             minCount: z.number().int().positive().default(2),
@@ -61,10 +65,10 @@ function resolvePath(root: string, p: string): string {
 }
 
 /** Reads a headed tab-separated file into rows of strings (small files: whole-file read). */
-function readTsv(path: string): { header: string[]; rows: string[][] } {
+function readTsv(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): { header: string[]; rows: string[][] } {
   let text: string;
   try {
-    text = readFileSync(path, 'latin1');
+    text = readFileSync(path, encoding);
   } catch (err) {
     throw new CliError('CONFIG_INVALID', `Cannot read ${path}: ${(err as Error).message}. The Last.fm data lives in ../shared/data (see its README.md).`, { cause: err, context: { path } });
   }
@@ -87,7 +91,7 @@ function tagFeatures(root: string, cfg: NonNullable<z.infer<typeof twoTowerTaskS
   const userIndex = new Map(userIds.map((id, k) => [id, k]));
   const names = new Map<string, string>();
   if (cfg.names) {
-    const n = readTsv(resolvePath(root, cfg.names));
+    const n = readTsv(resolvePath(root, cfg.names), cfg.namesEncoding);
     for (const r of n.rows) names.set(r[0] ?? '', r[1] ?? '');
   }
   const tagsOf: Set<string>[] = itemIds.map(() => new Set<string>());
@@ -138,6 +142,14 @@ export const twoTowerTask = defineTrainTask({
       tagVocabulary = t.vocabulary;
       log.info(`item tag features: ${t.features.names.length} columns (top ${config.data.itemTags.top}, onlyTrainPairs ${config.data.itemTags.onlyTrainPairs})`);
     }
+    let itemNames: string[] | undefined;
+    if (config.data.itemNames) {
+      const path = resolvePath(workspaceRoot, config.data.itemNames.file);
+      const t = readTsv(path);
+      const [ci, cn] = [column(t.header, config.data.itemNames.idColumn, path), column(t.header, config.data.itemNames.nameColumn, path)];
+      const byId = new Map(t.rows.map((r) => [r[ci] ?? '', r[cn] ?? '']));
+      itemNames = data.itemIds.map((id) => byId.get(id) ?? '');
+    }
     const { train, validation } = carveValidation(x, config.validation.fraction, config.validation.minItems, config.validation.seed);
     log.info(`validation carve-out: ${validation.userItems.length} pairs held out of ${x.userItems.length}`);
     const features = itemFeatures ? { itemFeatures } : {};
@@ -168,6 +180,7 @@ export const twoTowerTask = defineTrainTask({
       config: final.config,
       userIds: data.userIds,
       itemIds: data.itemIds,
+      ...(itemNames ? { itemNames } : {}),
       userFeatureNames: [],
       itemFeatureNames: itemFeatures?.names ?? [],
       weights: final.weights,

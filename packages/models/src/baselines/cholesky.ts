@@ -1,4 +1,4 @@
-import { RecommenderError } from './recommender.error';
+import { ModelsError } from '../errors';
 
 /**
  * In-place blocked (right-looking) Cholesky factorisation A = L·Lᵀ of a symmetric positive
@@ -12,15 +12,15 @@ import { RecommenderError } from './recommender.error';
  * @param a - float64 [n·n] row-major, overwritten by L
  * @param n - order of the matrix
  * @param blockSize - panel width (default 64)
- * @throws RecommenderError `NOT_POSITIVE_DEFINITE` naming the pivot index and value;
- *   `INVALID_ARGUMENT` when `a.length !== n·n`
+ * @throws ModelsError `SINGULAR_MATRIX` naming the pivot index and value;
+ *   `INVALID_INPUT` when `a.length !== n·n`
  * @example
  * ```ts
- * const a = Float64Array.of(4, 2, 2, 3); choleskyInPlace(a, 2); // a = [2, 0, 1, √2]
+ * const a = Float64Array.of(4, 2, 2, 3); blockedCholeskyInPlace(a, 2); // a = [2, 0, 1, √2]
  * ```
  */
-export function choleskyInPlace(a: Float64Array, n: number, blockSize = 64): void {
-  if (a.length !== n * n) throw new RecommenderError('INVALID_ARGUMENT', `choleskyInPlace: expected ${n}·${n} = ${n * n} entries, got ${a.length}.`);
+export function blockedCholeskyInPlace(a: Float64Array, n: number, blockSize = 64): void {
+  if (a.length !== n * n) throw new ModelsError('INVALID_INPUT', `blockedCholeskyInPlace: expected ${n}·${n} = ${n * n} entries, got ${a.length}.`);
   const nb = Math.max(1, Math.floor(blockSize));
   const panel = new Float64Array(n * nb);
   for (let k0 = 0; k0 < n; k0 += nb) {
@@ -32,7 +32,7 @@ export function choleskyInPlace(a: Float64Array, n: number, blockSize = 64): voi
       let d = a[rj + j]!;
       for (let p = k0; p < j; p++) d -= a[rj + p]! * a[rj + p]!;
       if (!(d > 0)) {
-        throw new RecommenderError('NOT_POSITIVE_DEFINITE', `choleskyInPlace: pivot ${j} is ${d} (≤ 0): the matrix is not positive definite; increase the regularisation (λ).`, { context: { pivot: j, value: d } });
+        throw new ModelsError('SINGULAR_MATRIX', `blockedCholeskyInPlace: pivot ${j} is ${d} (≤ 0): the matrix is not positive definite; increase the regularisation (λ).`, { context: { pivot: j, value: d } });
       }
       const ljj = Math.sqrt(d);
       a[rj + j] = ljj;
@@ -85,14 +85,14 @@ export function choleskyInPlace(a: Float64Array, n: number, blockSize = 64): voi
  * @param n - order
  * @param blockSize - Cholesky panel width (default 64)
  * @returns float64 [n·n] the full symmetric inverse
- * @throws RecommenderError `NOT_POSITIVE_DEFINITE` (see {@link choleskyInPlace})
+ * @throws ModelsError `SINGULAR_MATRIX` (see {@link blockedCholeskyInPlace})
  * @example
  * ```ts
- * invertSpd(Float64Array.of(4, 2, 2, 3), 2); // [0.375, -0.25, -0.25, 0.5]
+ * invertSpd(Float64Array.of(4, 2, 2, 3), 2); // ≈ [0.375, -0.25, -0.25, 0.5]
  * ```
  */
 export function invertSpd(a: Float64Array, n: number, blockSize = 64): Float64Array {
-  choleskyInPlace(a, n, blockSize);
+  blockedCholeskyInPlace(a, n, blockSize);
   // W = L^{-1}, row i: W[i,:] = (e_i − Σ_{p<i} L[i,p] W[p,:]) / L[i,i], written over a's upper-free rows
   const w = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

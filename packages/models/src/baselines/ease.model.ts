@@ -1,6 +1,6 @@
 import { invertSpd } from './cholesky';
 import { userRow, type InteractionMatrix } from './interaction-matrix';
-import { RecommenderError } from './recommender.error';
+import { ModelsError } from '../errors';
 import type { FullSortScorer } from './scorer';
 
 /** Options of {@link ease}. */
@@ -37,7 +37,7 @@ export interface EaseModel extends FullSortScorer {
  * @param x - binary training matrix
  * @param options - {@link EaseOptions}
  * @returns a fitted {@link EaseModel}
- * @throws RecommenderError `INVALID_ARGUMENT` for λ ≤ 0; `NOT_POSITIVE_DEFINITE` from the solver
+ * @throws ModelsError `INVALID_INPUT` for λ ≤ 0; `SINGULAR_MATRIX` from the solver
  * @example
  * ```ts
  * const model = ease(x, { lambda: 250 }); model.scoreUser(0, out);
@@ -45,7 +45,7 @@ export interface EaseModel extends FullSortScorer {
  */
 export function ease(x: InteractionMatrix, options: EaseOptions = {}): EaseModel {
   const lambda = options.lambda ?? 250;
-  if (!(lambda > 0)) throw new RecommenderError('INVALID_ARGUMENT', `ease: lambda must be > 0, got ${lambda}.`);
+  if (!(lambda > 0)) throw new ModelsError('INVALID_INPUT', `ease: lambda must be > 0, got ${lambda}.`);
   const requested = options.solver ?? 'auto';
   const solver = requested === 'auto' ? (x.nUsers < x.nItems ? 'dual' : 'primal') : requested;
   const started = performance.now();

@@ -1,5 +1,5 @@
 import { userRow, type InteractionMatrix } from './interaction-matrix';
-import { RecommenderError } from './recommender.error';
+import { ModelsError } from '../errors';
 import type { FullSortScorer } from './scorer';
 import { selectTopK } from './select-top-k';
 
@@ -25,8 +25,11 @@ export interface FullRankingOptions {
   mapK?: number;
   /** Length of the stored top lists (default max of the cut-offs). */
   listLength?: number;
-  /** Skip per-user AUC (saves a pass over the catalogue per relevant item). Default false. */
-  skipAuc?: boolean;
+  /**
+   * Only the top-list metrics (NDCG, recall, hit, MAP): skips the full-ranking pass per relevant
+   * item, so `mrr` and `auc` are NaN. For fast validation during training. Default false.
+   */
+  topOnly?: boolean;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface FullRankingOptions {
  *   over the same user/item indices as `train`
  * @param options - {@link FullRankingOptions}
  * @returns per-user values, means and top lists
- * @throws RecommenderError `INVALID_ARGUMENT` when sizes disagree
+ * @throws ModelsError `INVALID_INPUT` when sizes disagree
  * @example
  * ```ts
  * const r = evaluateFullRanking(ease(x), x, { ptr, items }); r.means['ndcg@10'];
@@ -55,8 +58,8 @@ export function evaluateFullRanking(
   options: FullRankingOptions = {},
 ): FullRankingResult {
   const nItems = train.nItems;
-  if (scorer.nItems !== nItems) throw new RecommenderError('INVALID_ARGUMENT', `evaluateFullRanking: scorer ${scorer.name} scores ${scorer.nItems} items but the training matrix has ${nItems}.`);
-  if (relevant.ptr.length !== train.nUsers + 1) throw new RecommenderError('INVALID_ARGUMENT', `evaluateFullRanking: relevant.ptr has ${relevant.ptr.length} entries, expected nUsers + 1 = ${train.nUsers + 1}.`);
+  if (scorer.nItems !== nItems) throw new ModelsError('INVALID_INPUT', `evaluateFullRanking: scorer ${scorer.name} scores ${scorer.nItems} items but the training matrix has ${nItems}.`);
+  if (relevant.ptr.length !== train.nUsers + 1) throw new ModelsError('INVALID_INPUT', `evaluateFullRanking: relevant.ptr has ${relevant.ptr.length} entries, expected nUsers + 1 = ${train.nUsers + 1}.`);
   const nK = options.ndcgK ?? 10;
   const rK = options.recallK ?? 20;
   const hK = options.hitK ?? 10;
@@ -104,7 +107,7 @@ export function evaluateFullRanking(
     let aucSum = 0;
     const nCand = nItems - seen.length;
     const nNeg = nCand - nRel;
-    for (let a = 0; a < R.length; a++) {
+    for (let a = 0; a < (options.topOnly ? 0 : R.length); a++) {
       const p = R[a]!;
       if (mask[p]) continue;
       const sp = scores[p]!;
@@ -121,14 +124,14 @@ export function evaluateFullRanking(
         }
       }
       best = Math.min(best, above + 1);
-      if (!options.skipAuc && nNeg > 0) aucSum += (nNeg - negGt - 0.5 * negEq) / nNeg;
+      if (nNeg > 0) aucSum += (nNeg - negGt - 0.5 * negEq) / nNeg;
     }
     per[0]![t] = idcg > 0 ? dcg / idcg : 0;
     per[1]![t] = nRel > 0 ? hitsR / nRel : 0;
     per[2]![t] = hitH;
     per[3]![t] = nRel > 0 ? apSum / Math.min(nRel, mK) : 0;
-    per[4]![t] = Number.isFinite(best) ? 1 / best : 0;
-    per[5]![t] = options.skipAuc || nRel === 0 ? Number.NaN : aucSum / nRel;
+    per[4]![t] = options.topOnly ? Number.NaN : Number.isFinite(best) ? 1 / best : 0;
+    per[5]![t] = options.topOnly || nRel === 0 ? Number.NaN : aucSum / nRel;
     for (let a = 0; a < seen.length; a++) mask[seen[a]!] = 0;
     for (let a = 0; a < R.length; a++) rel[R[a]!] = 0;
   }

@@ -1,4 +1,4 @@
-import { RecommenderError } from './recommender.error';
+import { ModelsError } from '../errors';
 
 /**
  * A binary user × item matrix in CSR form (rows = users), duplicates collapsed. Item and user
@@ -26,7 +26,7 @@ export interface InteractionMatrix {
  * @param nUsers - number of users (rows)
  * @param nItems - number of items (columns)
  * @returns the CSR matrix and its transpose; repeated (user, item) pairs count once
- * @throws RecommenderError `INVALID_ARGUMENT` for unequal lengths or an index out of range (names the position)
+ * @throws ModelsError `INVALID_INPUT` for unequal lengths or an index out of range (names the position)
  * @example
  * ```ts
  * const x = buildInteractionMatrix(Int32Array.of(0, 0, 1), Int32Array.of(2, 0, 2), 2, 3);
@@ -35,18 +35,18 @@ export interface InteractionMatrix {
  */
 export function buildInteractionMatrix(users: ArrayLike<number>, items: ArrayLike<number>, nUsers: number, nItems: number): InteractionMatrix {
   if (users.length !== items.length) {
-    throw new RecommenderError('INVALID_ARGUMENT', `buildInteractionMatrix: users has ${users.length} entries but items has ${items.length}; pass parallel arrays.`);
+    throw new ModelsError('INVALID_INPUT', `buildInteractionMatrix: users has ${users.length} entries but items has ${items.length}; pass parallel arrays.`);
   }
   if (!(Number.isInteger(nUsers) && nUsers >= 0 && Number.isInteger(nItems) && nItems >= 0)) {
-    throw new RecommenderError('INVALID_ARGUMENT', `buildInteractionMatrix: nUsers and nItems must be non-negative integers, got ${nUsers} × ${nItems}.`);
+    throw new ModelsError('INVALID_INPUT', `buildInteractionMatrix: nUsers and nItems must be non-negative integers, got ${nUsers} × ${nItems}.`);
   }
   const n = users.length;
   const rowCount = new Int32Array(nUsers + 1);
   for (let k = 0; k < n; k++) {
     const u = users[k] as number;
     const i = items[k] as number;
-    if (!(u >= 0 && u < nUsers && Number.isInteger(u))) throw new RecommenderError('INVALID_ARGUMENT', `buildInteractionMatrix: user index ${u} at position ${k} is outside [0, ${nUsers}).`, { context: { position: k, user: u } });
-    if (!(i >= 0 && i < nItems && Number.isInteger(i))) throw new RecommenderError('INVALID_ARGUMENT', `buildInteractionMatrix: item index ${i} at position ${k} is outside [0, ${nItems}).`, { context: { position: k, item: i } });
+    if (!(u >= 0 && u < nUsers && Number.isInteger(u))) throw new ModelsError('INVALID_INPUT', `buildInteractionMatrix: user index ${u} at position ${k} is outside [0, ${nUsers}).`, { context: { position: k, user: u } });
+    if (!(i >= 0 && i < nItems && Number.isInteger(i))) throw new ModelsError('INVALID_INPUT', `buildInteractionMatrix: item index ${i} at position ${k} is outside [0, ${nItems}).`, { context: { position: k, item: i } });
     rowCount[u + 1]!++;
   }
   for (let u = 0; u < nUsers; u++) rowCount[u + 1]! += rowCount[u]!;

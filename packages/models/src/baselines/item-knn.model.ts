@@ -1,5 +1,5 @@
 import { itemDegrees, userRow, type InteractionMatrix } from './interaction-matrix';
-import { RecommenderError } from './recommender.error';
+import { ModelsError } from '../errors';
 import type { FullSortScorer } from './scorer';
 import { selectTopK } from './select-top-k';
 
@@ -30,7 +30,7 @@ export interface ItemKnnModel extends FullSortScorer {
  * @param x - binary training matrix
  * @param options - {@link ItemKnnOptions}
  * @returns a {@link ItemKnnModel}
- * @throws RecommenderError `INVALID_ARGUMENT` when k is not a positive integer
+ * @throws ModelsError `INVALID_INPUT` when k is not a positive integer
  * @example
  * ```ts
  * const knn = itemKnn(x, { k: 100 });
@@ -38,7 +38,7 @@ export interface ItemKnnModel extends FullSortScorer {
  */
 export function itemKnn(x: InteractionMatrix, options: ItemKnnOptions = {}): ItemKnnModel {
   const k = options.k ?? 100;
-  if (!(Number.isInteger(k) && k > 0)) throw new RecommenderError('INVALID_ARGUMENT', `itemKnn: k must be a positive integer, got ${k}.`);
+  if (!(Number.isInteger(k) && k > 0)) throw new ModelsError('INVALID_INPUT', `itemKnn: k must be a positive integer, got ${k}.`);
   const n = x.nItems;
   const deg = itemDegrees(x);
   const acc = new Float64Array(n);

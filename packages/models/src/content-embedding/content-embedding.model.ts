@@ -7,8 +7,8 @@ import type { ContentEmbeddingConfig } from './content-embedding.config';
 export type ContentEmbeddingArchitecture = Pick<ContentEmbeddingConfig, 'hiddenLayers' | 'embeddingSize' | 'dropoutRate' | 'seed'>;
 
 /**
- * The siamese tower: dense ReLU layers (each followed by dropout) → a linear embedding layer →
- * L2 normalisation. Both members of a pair go through the same weights. Layer names are fixed
+ * The siamese tower: dense ReLU layers (each followed by dropout while training, a fresh seeded
+ * mask per call) → a linear embedding layer → L2 normalisation. Both members of a pair go through the same weights. Layer names are fixed
  * (`hidden_0`, `hidden_1`, …, `embedding`) so saved weights are stable across processes.
  *
  * @example
@@ -21,6 +21,7 @@ export type ContentEmbeddingArchitecture = Pick<ContentEmbeddingConfig, 'hiddenL
 export class ContentEmbeddingModel {
   /** The underlying tfjs model (output not normalised; {@link embedTensor} normalises). */
   readonly layers: tf.Sequential;
+  private dropoutCalls = 0;
 
   /**
    * @param inputDim - number of (standardised) input features
@@ -43,7 +44,6 @@ export class ContentEmbeddingModel {
           ...(i === 0 ? { inputShape: [inputDim] } : {}),
         }),
       );
-      if (arch.dropoutRate > 0) model.add(tf.layers.dropout({ rate: arch.dropoutRate, seed: arch.seed * 17 + i, name: `dropout_${i}` }));
     });
     model.add(
       tf.layers.dense({
@@ -64,7 +64,21 @@ export class ContentEmbeddingModel {
    * @returns float32 `[batch, embeddingSize]`, unit rows
    */
   embedTensor(x: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    return tf.tidy(() => l2Normalize(this.layers.apply(x, { training }) as tf.Tensor2D));
+    return tf.tidy(() => {
+      const rate = this.arch.dropoutRate;
+      let h: tf.Tensor2D = x;
+      this.layers.layers.forEach((layer, i) => {
+        h = layer.apply(h) as tf.Tensor2D;
+        if (training && rate > 0 && i < this.layers.layers.length - 1) {
+          // A fresh seeded mask per call: a fixed-seed Dropout layer would give both members of
+          // a pair the same mask, a fingerprint the in-batch loss learns to match (train loss → 0).
+          this.dropoutCalls += 1;
+          const keep = tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', this.arch.seed * 1_000_003 + this.dropoutCalls), rate);
+          h = tf.div(tf.mul(h, tf.cast(keep, 'float32')), 1 - rate) as tf.Tensor2D;
+        }
+      });
+      return l2Normalize(h);
+    });
   }
 
   /**

@@ -23,7 +23,7 @@ beforeAll(async () => {
  * Planted structure: `clusters` groups; 4 informative features = cluster centre + small noise,
  * plus 4 loud noise features (std 3) that carry nothing. Users each listen to one cluster.
  */
-function planted(seed: number, perCluster = 60, clusters = 6) {
+function planted(seed: number, perCluster = 40, clusters = 6) {
   const rng = new Rng(seed);
   const centres = Array.from({ length: clusters }, () => Array.from({ length: 4 }, () => rng.normal(0, 1.5)));
   const n = perCluster * clusters;
@@ -37,7 +37,7 @@ function planted(seed: number, perCluster = 60, clusters = 6) {
     for (let d = 4; d < f; d++) raw[i * f + d] = rng.normal(0, 3);
   }
   const groups: Int32Array[] = [];
-  for (let u = 0; u < 120; u++) {
+  for (let u = 0; u < 90; u++) {
     const c = u % clusters;
     const members = Array.from({ length: 8 }, () => c + clusters * rng.int(perCluster));
     groups.push(Int32Array.from(members));
@@ -46,7 +46,7 @@ function planted(seed: number, perCluster = 60, clusters = 6) {
 }
 
 const fastConfig = (over: Record<string, unknown>) =>
-  ContentEmbeddingConfigSchema.parse({ hiddenLayers: [32], embeddingSize: 16, dropoutRate: 0.1, epochs: 12, batchSize: 32, learningRate: 0.01, patience: 0, seed: 3, spreadSample: 200, ...over });
+  ContentEmbeddingConfigSchema.parse({ hiddenLayers: [32], embeddingSize: 16, dropoutRate: 0.1, epochs: 10, batchSize: 48, learningRate: 0.01, patience: 0, seed: 3, spreadSample: 200, ...over });
 
 describe('positive pairs', () => {
   it('takes all pairs of a small group, samples a capped number from a large one, weights by co-occurrence', () => {
@@ -99,7 +99,7 @@ describe('training', () => {
   const data = planted(11);
   const std = fitStandardizer(data.raw, ['i0', 'i1', 'i2', 'i3', 'n0', 'n1', 'n2', 'n3']);
   const x = standardize(data.raw, std);
-  const pairs = coOccurrencePairs(data.groups, { maxPairsPerGroup: 28, seed: 4 });
+  const pairs = coOccurrencePairs(data.groups, { maxPairsPerGroup: 12, seed: 4 });
   const all = Int32Array.from({ length: data.n }, (_, i) => i);
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -110,10 +110,10 @@ describe('training', () => {
       features: x,
       featureDim: data.f,
       pairs,
-      config: fastConfig({ loss: 'cosine', epochs: 15 }),
+      config: fastConfig({ loss: 'cosine', epochs: 8 }),
       onEpoch: (e) => void spreads.push(e.spread),
     });
-    expect(spreads.length).toBe(15);
+    expect(spreads.length).toBe(8);
     expect(finalSpread.spread).toBeLessThan(0.05);
     expect(finalSpread.collapsed).toBe(true);
     expect(history.at(-1)?.collapsed).toBe(1);
@@ -124,10 +124,10 @@ describe('training', () => {
     const { model, finalSpread, history, bestEpoch } = await trainContentEmbedding({ features: x, featureDim: data.f, pairs, config: fastConfig({}) });
     expect(finalSpread.collapsed).toBe(false);
     expect(finalSpread.spread).toBeGreaterThan(0.5);
-    expect(history.length).toBe(12);
+    expect(history.length).toBe(10);
     expect(bestEpoch).toBeGreaterThan(0);
     const emb = model.embed(x);
-    const p = (v: Float32Array | 'random', dim: number) => labelPrecisionAtK(neighborLists(v, dim, all, all, 10, 1), all, data.labels, 10);
+    const p = (v: Float32Array | 'random', dim: number): number => labelPrecisionAtK(neighborLists(v, dim, all, all, 10, 1), all, data.labels, 10);
     const learned = p(emb, 16);
     const raw = p(x, data.f);
     const random = p('random', 0);
@@ -146,8 +146,8 @@ describe('training', () => {
     const similar = svc.similarTracks(1000, 10);
     expect(similar).toHaveLength(10);
     expect(similar.map((s) => s.trackId)).not.toContain(1000);
-    const sameCluster = similar.filter((s) => data.labels[s.trackId - 1000] === data.labels[0]).length;
-    expect(sameCluster).toBeGreaterThanOrEqual(7);
+    const lists = neighborLists(emb, 16, all, all, 10, 1);
+    for (let i = 0; i < 5; i++) expect(svc.similarTracks(1000 + i, 10).map((t) => t.trackId - 1000)).toEqual(Array.from(lists[i] as Int32Array));
     expect(() => svc.similarTracks(5, 10)).toThrow(ModelsError);
     expect(await loadContentEmbedding(dir, { exactLimit: 10 }).then((s) => s.indexKind)).toBe('hnsw');
     await expectNoTensorLeak(() => model.embed(x), 'embed');

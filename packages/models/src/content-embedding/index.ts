@@ -11,4 +11,4 @@ export type { ContentEmbeddingEpoch, TrainContentEmbeddingInput, TrainContentEmb
 export { ContentEmbeddingModel } from './content-embedding.model';
 export { saveContentEmbedding, loadContentEmbedding, createSimilarity, CONTENT_EMBEDDING_FORMAT } from './content-embedding.artifacts';
 export type { ContentEmbeddingMetadata, ContentEmbeddingService, SimilarTrack } from './content-embedding.artifacts';
-export { neighborLists, labelPrecisionAtK, coListenHitRate } from './neighbor-quality';
+export { neighborLists, labelPrecisionAtK, labelPrecisionPerQuery, coListenHitRate, coListenHits } from './neighbor-quality';

@@ -63,18 +63,39 @@ export function neighborLists(vectors: Float32Array | 'random', dim: number, que
  * ```
  */
 export function labelPrecisionAtK(lists: readonly Int32Array[], queries: Int32Array, labels: Int32Array, k: number): number {
-  let sum = 0;
-  let n = 0;
-  queries.forEach((q, i) => {
+  return meanFinite(labelPrecisionPerQuery(lists, queries, labels, k));
+}
+
+/**
+ * Per-query label precision@k (see {@link labelPrecisionAtK}); NaN for unlabelled queries. For
+ * paired significance tests between systems.
+ *
+ * @returns float64 `[queries]`
+ * @example
+ * ```ts
+ * labelPrecisionPerQuery([Int32Array.of(1, 2)], Int32Array.of(0), Int32Array.of(5, 5, 6), 2); // [0.5]
+ * ```
+ */
+export function labelPrecisionPerQuery(lists: readonly Int32Array[], queries: Int32Array, labels: Int32Array, k: number): Float64Array {
+  return Float64Array.from(queries, (q, i) => {
     const label = labels[q] as number;
-    if (label < 0) return;
+    if (label < 0) return Number.NaN;
     const list = lists[i] as Int32Array;
     let hits = 0;
     for (let j = 0; j < Math.min(k, list.length); j++) if (labels[list[j] as number] === label) hits++;
-    sum += hits / k;
-    n++;
+    return hits / k;
   });
-  return n === 0 ? Number.NaN : sum / n;
+}
+
+function meanFinite(values: Float64Array): number {
+  let s = 0;
+  let n = 0;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    s += v;
+    n++;
+  }
+  return n === 0 ? Number.NaN : s / n;
 }
 
 /**
@@ -91,13 +112,25 @@ export function labelPrecisionAtK(lists: readonly Int32Array[], queries: Int32Ar
  * ```
  */
 export function coListenHitRate(lists: readonly Int32Array[], queries: Int32Array, pairs: { a: Int32Array; b: Int32Array }): number {
+  return meanFinite(coListenHits(lists, queries, pairs));
+}
+
+/**
+ * Per-pair hits (1 when the partner is in the query's list, else 0), see {@link coListenHitRate}.
+ *
+ * @returns float64 `[pairs]` of 0/1
+ * @throws ModelsError `INVALID_INPUT` when a pair's first row was not queried
+ * @example
+ * ```ts
+ * coListenHits([Int32Array.of(3, 4)], Int32Array.of(0), { a: Int32Array.of(0, 0), b: Int32Array.of(4, 9) }); // [1, 0]
+ * ```
+ */
+export function coListenHits(lists: readonly Int32Array[], queries: Int32Array, pairs: { a: Int32Array; b: Int32Array }): Float64Array {
   const byQuery = new Map<number, Set<number>>();
   queries.forEach((q, i) => byQuery.set(q, new Set(lists[i] as Int32Array)));
-  let hits = 0;
-  for (let p = 0; p < pairs.a.length; p++) {
-    const list = byQuery.get(pairs.a[p] as number);
-    if (!list) throw new ModelsError('INVALID_INPUT', `pair ${p}: row ${pairs.a[p]} was not queried; include every pair's first row in the queries.`, { context: { pair: p } });
-    if (list.has(pairs.b[p] as number)) hits++;
-  }
-  return pairs.a.length === 0 ? Number.NaN : hits / pairs.a.length;
+  return Float64Array.from(pairs.a, (a, p) => {
+    const list = byQuery.get(a);
+    if (!list) throw new ModelsError('INVALID_INPUT', `pair ${p}: row ${a} was not queried; include every pair's first row in the queries.`, { context: { pair: p } });
+    return list.has(pairs.b[p] as number) ? 1 : 0;
+  });
 }

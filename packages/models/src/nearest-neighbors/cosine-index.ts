@@ -1,5 +1,6 @@
 import { ExactCosineIndex, type CosineIndex } from './exact-index';
 import { HnswIndex, type HnswOptions } from './hnsw-index';
+import { TfjsCosineIndex } from './tfjs-exact-index';
 import { rowCount } from './vectors';
 
 /** Options of {@link buildCosineIndex}. */
@@ -8,6 +9,11 @@ export interface CosineIndexOptions {
   exactLimit?: number;
   /** HNSW options used above `exactLimit`. */
   hnsw?: HnswOptions;
+  /**
+   * Exact search engine: `js` (pure TypeScript, default) or `tfjs` (matMul + topk on the active
+   * TensorFlow.js backend — use with wasm for large catalogues; see {@link TfjsCosineIndex}).
+   */
+  exact?: 'js' | 'tfjs';
 }
 
 /**
@@ -27,7 +33,8 @@ export interface CosineIndexOptions {
  */
 export function buildCosineIndex(vectors: Float32Array, dim: number, options: CosineIndexOptions = {}): CosineIndex {
   const rows = rowCount(vectors, dim, 'buildCosineIndex');
-  return rows <= (options.exactLimit ?? 100_000) ? ExactCosineIndex.build(vectors, dim) : HnswIndex.build(vectors, dim, options.hnsw ?? {});
+  if (rows > (options.exactLimit ?? 100_000)) return HnswIndex.build(vectors, dim, options.hnsw ?? {});
+  return options.exact === 'tfjs' ? TfjsCosineIndex.build(vectors, dim) : ExactCosineIndex.build(vectors, dim);
 }
 
 /**

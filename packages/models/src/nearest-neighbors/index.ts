@@ -4,6 +4,7 @@ export { normalizeRows } from './vectors';
 export { ExactCosineIndex } from './exact-index';
 export type { CosineIndex, SearchOptions } from './exact-index';
 export { HnswIndex } from './hnsw-index';
+export { TfjsCosineIndex } from './tfjs-exact-index';
 export type { HnswOptions } from './hnsw-index';
 export { buildCosineIndex, recallAgainstExact } from './cosine-index';
 export type { CosineIndexOptions } from './cosine-index';

@@ -4,6 +4,7 @@ import { buildCosineIndex, recallAgainstExact } from './cosine-index';
 import { ModelsError } from '../errors';
 import { ExactCosineIndex } from './exact-index';
 import { HnswIndex } from './hnsw-index';
+import { TfjsCosineIndex } from './tfjs-exact-index';
 import { TopK } from './top-k';
 
 function randomVectors(seed: number, n: number, dim: number): Float32Array {
@@ -87,7 +88,7 @@ describe('HnswIndex', () => {
     const n = 5000;
     const v = randomVectors(5, n, dim);
     const exact = ExactCosineIndex.build(v, dim);
-    const hnsw = HnswIndex.build(v, dim, { m: 16, efConstruction: 100, efSearch: 100, seed: 1 });
+    const hnsw = HnswIndex.build(v, dim, { m: 12, efConstruction: 60, efSearch: 100, seed: 1 });
     const rng = new Rng(9);
     const approx: Int32Array[] = [];
     const truth: Int32Array[] = [];
@@ -116,5 +117,19 @@ describe('HnswIndex', () => {
     expect(buildCosineIndex(v, 8).kind).toBe('exact');
     expect(buildCosineIndex(v, 8, { exactLimit: 100 }).kind).toBe('hnsw');
     expect(() => HnswIndex.build(v, 8, { m: 1 })).toThrow(/option m/);
+  });
+});
+
+describe('TfjsCosineIndex', () => {
+  it('returns the same neighbours as the pure-JS exact index', () => {
+    const dim = 12;
+    const v = randomVectors(21, 500, dim);
+    const js = ExactCosineIndex.build(v, dim);
+    const tfIndex = buildCosineIndex(v, dim, { exact: 'tfjs' });
+    for (const q of [0, 17, 499]) {
+      const query = v.subarray(q * dim, (q + 1) * dim);
+      expect(Array.from(tfIndex.search(query, 10, { exclude: q }).indices)).toEqual(Array.from(js.search(query, 10, { exclude: q }).indices));
+    }
+    (tfIndex as TfjsCosineIndex).dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { RecommenderError } from '../baselines/recommender.error';
+import { ModelsError } from '../errors';
 
 /**
  * Dense side features of users or items: row-major float32 `[rows, names.length]`. Categorical
@@ -95,7 +95,7 @@ export function encodeCategorical(vocab: CategoricalVocabulary, values: readonly
  * @param rows - number of rows every block has
  * @param blocks - name lists with float32 [rows · names.length] values
  * @returns one {@link FeatureMatrix}
- * @throws RecommenderError `INVALID_ARGUMENT` when a block's size is not rows × its names
+ * @throws ModelsError `INVALID_INPUT` when a block's size is not rows × its names
  */
 export function concatFeatures(rows: number, blocks: readonly FeatureMatrix[]): FeatureMatrix {
   const names = blocks.flatMap((b) => b.names);
@@ -104,7 +104,7 @@ export function concatFeatures(rows: number, blocks: readonly FeatureMatrix[]): 
   let offset = 0;
   for (const b of blocks) {
     const w = b.names.length;
-    if (b.values.length !== rows * w) throw new RecommenderError('INVALID_ARGUMENT', `concatFeatures: block starting with "${b.names[0] ?? '?'}" has ${b.values.length} values, expected ${rows} × ${w}.`);
+    if (b.values.length !== rows * w) throw new ModelsError('INVALID_INPUT', `concatFeatures: block starting with "${b.names[0] ?? '?'}" has ${b.values.length} values, expected ${rows} × ${w}.`);
     for (let r = 0; r < rows; r++) for (let c = 0; c < w; c++) values[r * width + offset + c] = b.values[r * w + c]!;
     offset += w;
   }

@@ -9,6 +9,11 @@ export interface RetrievalLossOptions {
   logQ?: Float32Array;
   /** uint8 [batch · candidates]: 1 where a candidate other than the row's own positive is the same item (accidental hit), masked out. */
   accidentalHits?: Uint8Array;
+  /**
+   * int32 [batch]: index of each row's positive among the candidates (default: row i → candidate i).
+   * With de-duplicated candidates (each item once) there are no accidental hits to mask.
+   */
+  labels?: Int32Array;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface RetrievalLossOptions {
  * Call inside a gradient closure; the caller tidies.
  *
  * @param queries - float32 [batch, dim] L2-normalised user vectors
- * @param candidates - float32 [candidates ≥ batch, dim] L2-normalised item vectors, positives first
+ * @param candidates - float32 [candidates, dim] L2-normalised item vectors (positives first, unless `labels` says where they are)
  * @param options - {@link RetrievalLossOptions}
  * @returns scalar loss
  * @example
@@ -38,7 +43,7 @@ export function retrievalLoss(queries: tf.Tensor2D, candidates: tf.Tensor2D, opt
     for (let k = 0; k < penalty.length; k++) if (options.accidentalHits[k]) penalty[k] = -1e9;
     logits = tf.add(logits, tf.tensor2d(penalty, [batch, nCand])) as tf.Tensor2D;
   }
-  const labels = tf.range(0, batch, 1, 'int32') as tf.Tensor1D;
+  const labels = options.labels ? tf.tensor1d(options.labels, 'int32') : (tf.range(0, batch, 1, 'int32') as tf.Tensor1D);
   return softmaxCrossEntropyWithLogits(logits, labels);
 }
 

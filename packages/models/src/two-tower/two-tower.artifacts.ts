@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecommenderError } from '../baselines/recommender.error';
+import { ModelsError } from '../errors';
 import type { TwoTowerConfig } from './two-tower.config';
 import type { TwoTowerWeights } from './two-tower.model';
 
@@ -84,7 +84,7 @@ export function saveTwoTower(dir: string, artifacts: TwoTowerArtifacts): void {
  *
  * @param dir - directory holding `model.json`, `weights.bin`, `two-tower.json`
  * @returns {@link TwoTowerArtifacts}
- * @throws RecommenderError `ARTIFACT_MISMATCH` when a file is missing, of another format, or the
+ * @throws ModelsError `ARTIFACT_NOT_FOUND` or `ARTIFACT_CORRUPT` when a file is missing, of another format, or the
  *   weights do not match the manifest (names the file and the array)
  * @example
  * ```ts
@@ -96,11 +96,11 @@ export function loadTwoTower(dir: string): TwoTowerArtifacts {
     try {
       return readFileSync(join(dir, name));
     } catch (err) {
-      throw new RecommenderError('ARTIFACT_MISMATCH', `Cannot read ${join(dir, name)}: ${(err as Error).message}. Train first (nx run trainer:train) or point at a run directory.`, { cause: err, context: { path: join(dir, name) } });
+      throw new ModelsError('ARTIFACT_NOT_FOUND', `Cannot read ${join(dir, name)}: ${(err as Error).message}. Train first (nx run trainer:train) or point at a run directory.`, { cause: err, context: { path: join(dir, name) } });
     }
   };
   const meta = JSON.parse(read('two-tower.json').toString('utf8')) as Omit<TwoTowerArtifacts, 'weights' | 'userFeatures' | 'itemFeatures' | 'historyPtr' | 'historyItems'> & { format?: string };
-  if (meta.format !== 'tunekit-two-tower/1') throw new RecommenderError('ARTIFACT_MISMATCH', `${join(dir, 'two-tower.json')}: format is "${String(meta.format)}", expected "tunekit-two-tower/1".`, { context: { path: dir } });
+  if (meta.format !== 'tunekit-two-tower/1') throw new ModelsError('ARTIFACT_CORRUPT', `${join(dir, 'two-tower.json')}: format is "${String(meta.format)}", expected "tunekit-two-tower/1".`, { context: { path: dir } });
   const manifest = JSON.parse(read('model.json').toString('utf8')) as { weightsManifest?: { weights: { name: string; shape: number[]; dtype: string }[] }[] };
   const specs = manifest.weightsManifest?.[0]?.weights ?? [];
   const bin = read('weights.bin');
@@ -109,18 +109,18 @@ export function loadTwoTower(dir: string): TwoTowerArtifacts {
   let off = 0;
   for (const s of specs) {
     const n = s.shape.reduce((p, d) => p * d, 1);
-    if (off + n * 4 > buf.byteLength) throw new RecommenderError('ARTIFACT_MISMATCH', `${join(dir, 'weights.bin')} is shorter than model.json describes (array "${s.name}"). Re-save the model.`, { context: { path: dir, weight: s.name } });
+    if (off + n * 4 > buf.byteLength) throw new ModelsError('ARTIFACT_CORRUPT', `${join(dir, 'weights.bin')} is shorter than model.json describes (array "${s.name}"). Re-save the model.`, { context: { path: dir, weight: s.name } });
     out[s.name as ArrayName] = s.dtype === 'int32' ? new Int32Array(buf, off, n) : new Float32Array(buf, off, n);
     off += n * 4;
   }
   const f32 = (name: ArrayName): Float32Array => {
     const a = out[name];
-    if (!(a instanceof Float32Array)) throw new RecommenderError('ARTIFACT_MISMATCH', `${join(dir, 'model.json')} has no float32 array "${name}".`, { context: { path: dir, weight: name } });
+    if (!(a instanceof Float32Array)) throw new ModelsError('ARTIFACT_CORRUPT', `${join(dir, 'model.json')} has no float32 array "${name}".`, { context: { path: dir, weight: name } });
     return a;
   };
   const i32 = (name: ArrayName): Int32Array => {
     const a = out[name];
-    if (!(a instanceof Int32Array)) throw new RecommenderError('ARTIFACT_MISMATCH', `${join(dir, 'model.json')} has no int32 array "${name}".`, { context: { path: dir, weight: name } });
+    if (!(a instanceof Int32Array)) throw new ModelsError('ARTIFACT_CORRUPT', `${join(dir, 'model.json')} has no int32 array "${name}".`, { context: { path: dir, weight: name } });
     return a;
   };
   const { format: _f, ...rest } = meta;
@@ -133,7 +133,7 @@ export function loadTwoTower(dir: string): TwoTowerArtifacts {
     historyItems: i32('historyItems'),
   };
   if (art.weights.itemTable.length !== (art.itemIds.length + 1) * art.dim) {
-    throw new RecommenderError('ARTIFACT_MISMATCH', `${dir}: itemTable holds ${art.weights.itemTable.length} values, expected (${art.itemIds.length} + 1) × ${art.dim}.`, { context: { path: dir } });
+    throw new ModelsError('ARTIFACT_CORRUPT', `${dir}: itemTable holds ${art.weights.itemTable.length} values, expected (${art.itemIds.length} + 1) × ${art.dim}.`, { context: { path: dir } });
   }
   return art;
 }

@@ -12,7 +12,7 @@ export const twoTowerConfigSchema = z
     temperature: z.number().positive().default(0.1),
     /** Subtract log of each candidate's sampling probability from its logit (Yi et al. 2019). */
     logQ: z.boolean().default(true),
-    /** Mask in-batch candidates that are the row's own positive item (TFRS `remove_accidental_hits`). */
+    /** Remove accidental hits (TFRS `remove_accidental_hits`): candidates are de-duplicated, so no row sees its own positive item as a negative. */
     removeAccidentalHits: z.boolean().default(true),
     /** Extra negatives per batch drawn uniformly from the catalogue (mixed negative sampling); 0 = in-batch only. */
     extraNegatives: z.number().int().min(0).default(0),

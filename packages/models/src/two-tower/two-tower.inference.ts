@@ -1,4 +1,4 @@
-import { RecommenderError } from '../baselines/recommender.error';
+import { ModelsError } from '../errors';
 import { selectTopK } from '../baselines/select-top-k';
 import type { TwoTowerArtifacts } from './two-tower.artifacts';
 import { towerVectors } from './two-tower.model';
@@ -70,22 +70,22 @@ function prepared(a: TwoTowerArtifacts): { items: Float32Array; index: Map<strin
  * @param a - loaded artifacts
  * @param query - {@link RecommendQuery}
  * @returns the unit user vector float32 [dim], its pre-normalisation parts and the user index (-1 when unknown)
- * @throws RecommenderError `UNKNOWN_USER` when the id is unknown and no features are given;
- *   `INVALID_ARGUMENT` for a feature name the model does not have
+ * @throws ModelsError `INVALID_INPUT` when the id is unknown and no features are given;
+ *   `INVALID_INPUT` for a feature name the model does not have
  */
 export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vector: Float32Array; user: number; norm: number; features: Float32Array } {
   const { index } = prepared(a);
   const user = query.userId !== undefined ? (index.get(query.userId) ?? -1) : -1;
   const fu = a.userFeatureNames.length;
   if (user < 0 && !query.features) {
-    throw new RecommenderError('UNKNOWN_USER', `recommend: user "${query.userId ?? '(none)'}" is not in the training data and no features were given; pass features (${a.userFeatureNames.slice(0, 5).join(', ')}${fu > 5 ? ', …' : ''}) to serve a cold-start user.`, { context: { userId: query.userId } });
+    throw new ModelsError('INVALID_INPUT', `recommend: user "${query.userId ?? '(none)'}" is not in the training data and no features were given; pass features (${a.userFeatureNames.slice(0, 5).join(', ')}${fu > 5 ? ', …' : ''}) to serve a cold-start user.`, { context: { userId: query.userId } });
   }
   const feats = new Float32Array(fu);
   if (query.features) {
     const names = new Map(a.userFeatureNames.map((n, i) => [n, i]));
     for (const [name, value] of Object.entries(query.features)) {
       const k = names.get(name);
-      if (k === undefined) throw new RecommenderError('INVALID_ARGUMENT', `recommend: unknown user feature "${name}"; the model has: ${a.userFeatureNames.join(', ') || '(none)'}.`, { context: { feature: name } });
+      if (k === undefined) throw new ModelsError('INVALID_INPUT', `recommend: unknown user feature "${name}"; the model has: ${a.userFeatureNames.join(', ') || '(none)'}.`, { context: { feature: name } });
       feats[k] = value;
     }
   } else if (user >= 0) feats.set(a.userFeatures.subarray(user * fu, (user + 1) * fu));
@@ -111,7 +111,7 @@ export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vecto
  * @param k - number of items
  * @param options - {@link RecommendOptions}
  * @returns up to k {@link Recommendation}s, best first
- * @throws RecommenderError `UNKNOWN_USER`, `INVALID_ARGUMENT` (see {@link userVector})
+ * @throws ModelsError `INVALID_INPUT` (see {@link userVector})
  * @example
  * ```ts
  * const recs = recommend(loadTwoTower(dir), { userId: '2' }, 10, { exclude: ['289'] });
@@ -119,7 +119,7 @@ export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vecto
  * ```
  */
 export function recommend(a: TwoTowerArtifacts, query: RecommendQuery, k: number, options: RecommendOptions = {}): Recommendation[] {
-  if (!(Number.isInteger(k) && k > 0)) throw new RecommenderError('INVALID_ARGUMENT', `recommend: k must be a positive integer, got ${k}.`);
+  if (!(Number.isInteger(k) && k > 0)) throw new ModelsError('INVALID_INPUT', `recommend: k must be a positive integer, got ${k}.`);
   const { items, itemIndex, norms } = prepared(a);
   const { vector: u, user, norm: uNorm, features: uf } = userVector(a, query);
   const n = a.itemIds.length;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tunekit/core';
 import { l2Normalize, SparseEmbedding, type SparseBatch } from '@tunekit/runtime';
-import { RecommenderError } from '../baselines/recommender.error';
+import { ModelsError } from '../errors';
 import type { TwoTowerConfig } from './two-tower.config';
 import type { FeatureMatrix } from './feature-matrix';
 
@@ -47,7 +47,7 @@ export class TwoTowerModel {
   /**
    * @param shape - sizes and side features
    * @param config - hyper-parameters (dim, initScale, embeddingLearningRate, seed)
-   * @throws RecommenderError `INVALID_ARGUMENT` when a feature matrix does not have one row per id
+   * @throws ModelsError `INVALID_INPUT` when a feature matrix does not have one row per id
    */
   constructor(shape: TwoTowerShape, config: Pick<TwoTowerConfig, 'dim' | 'initScale' | 'embeddingLearningRate' | 'seed'>) {
     this.dim = config.dim;
@@ -61,7 +61,7 @@ export class TwoTowerModel {
       if (!f || f.names.length === 0) return [null, null];
       const w = f.names.length;
       if (f.values.length !== rows * w) {
-        throw new RecommenderError('INVALID_ARGUMENT', `TwoTowerModel: ${what} features hold ${f.values.length} values, expected ${rows} rows × ${w} columns.`, { context: { what, rows, columns: w } });
+        throw new ModelsError('INVALID_INPUT', `TwoTowerModel: ${what} features hold ${f.values.length} values, expected ${rows} rows × ${w} columns.`, { context: { what, rows, columns: w } });
       }
       const limit = Math.sqrt(6 / (w + config.dim)) * 0.1;
       const init = new Float32Array(w * config.dim);
