@@ -9,10 +9,13 @@ cd "$(dirname "$0")"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 ensure_deps() {
-  # npm ci when node_modules is missing or older than the lockfile.
+  # Install when node_modules is missing or older than the lockfile. `npm install` (not `npm ci`):
+  # the registry reachable here serves only this platform's optional binaries (rollup, nx, esbuild),
+  # so the lockfile cannot list the other platforms' ones and npm 11's `npm ci` rejects it as out of
+  # sync; `npm install` keeps the locked versions and installs the same tree.
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "[tunekit] installing npm packages (npm ci)..."
-    npm ci --no-audit --no-fund
+    echo "[tunekit] installing npm packages (npm install, locked versions)..."
+    npm install --no-audit --no-fund
   fi
 }
 
