@@ -10,9 +10,9 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
 ensure_deps() {
   # Install when node_modules is missing or older than the lockfile. `npm install` (not `npm ci`):
-  # the registry reachable here serves only this platform's optional binaries (rollup, nx, esbuild),
-  # so the lockfile cannot list the other platforms' ones and npm 11's `npm ci` rejects it as out of
-  # sync; `npm install` keeps the locked versions and installs the same tree.
+  # the registry reachable here does not serve every platform's optional binaries (e.g.
+  # @rollup/rollup-darwin-arm64@4.68.7 is a 404), so the lockfile cannot list them all and npm 11's
+  # `npm ci` rejects it as out of sync; `npm install` keeps the locked versions, same tree.
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "[tunekit] installing npm packages (npm install, locked versions)..."
     npm install --no-audit --no-fund
