@@ -43,6 +43,10 @@ export interface EvaluationResult {
   significance?: Record<string, unknown>;
   /** Other top-level keys for metrics.json (e.g. per-split results). */
   extra?: Record<string, unknown>;
+  /** Metrics to chart model vs baselines for (default: up to 6 metrics the model and every baseline share). */
+  headline?: string[];
+  /** 95% confidence intervals, system (`model` or a baseline name) → metric → [lo, hi]. */
+  intervals?: Record<string, Record<string, [number, number]>>;
   /** Reference numbers to print next to ours (e.g. from ../shared/data/README.md). */
   references?: Record<string, Record<string, number>>;
   charts?: ReportChart[];

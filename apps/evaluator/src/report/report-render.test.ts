@@ -114,8 +114,9 @@ describe('report.html renders its charts in headless Chromium', () => {
 
   it('writes a self-contained report.html with one inline SVG per chart', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<figure class="chart"/g)).toHaveLength(5);
-    expect(html.match(/<svg[\s>]/g)?.length).toBeGreaterThanOrEqual(5);
+    // 5 task charts plus the model-vs-baselines chart every report starts with
+    expect(html.match(/<figure class="chart"/g)).toHaveLength(6);
+    expect(html.match(/<svg[\s>]/g)?.length).toBeGreaterThanOrEqual(6);
     // self-contained: no external scripts, stylesheets or images
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src="http/);
     expect(existsSync(join(dir, 'metrics.json'))).toBe(true);
@@ -126,7 +127,7 @@ describe('report.html renders its charts in headless Chromium', () => {
     const profile = mkdtempSync(join(tmpdir(), 'tunekit-chromium-'));
     try {
       const probes = renderInChromium(join(dir, 'report.html'), profile);
-      expect(probes.map((p) => p.title)).toEqual(result.charts!.map((c) => c.title));
+      expect(probes.map((p) => p.title)).toEqual(['Model vs baselines', ...result.charts!.map((c) => c.title)]);
       for (const p of probes) {
         expect(p.svgWidth, p.title).toBeGreaterThan(100);
         expect(p.svgHeight, p.title).toBeGreaterThan(50);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@tunekit/cli-kit';
 import type { EvaluationResult, ReportTable } from '../task';
 import { renderVegaLiteSvg } from './render-chart';
+import { metricComparisonChart } from './chart-specs';
 
 function fmt(v: unknown): string {
   if (typeof v === 'number') {
@@ -59,7 +60,7 @@ export async function writeReport(outDir: string, name: string, result: Evaluati
   writeJsonAtomic(join(outDir, 'metrics.json'), metrics);
   const tables = [comparisonTable(result), ...(result.tables ?? [])];
   const charts = await Promise.all(
-    (result.charts ?? []).map(async (c) => ({ ...c, svg: await renderVegaLiteSvg(c.spec) })),
+    [...comparisonCharts(result), ...(result.charts ?? [])].map(async (c) => ({ ...c, svg: await renderVegaLiteSvg(c.spec) })),
   );
   const md = [
     `# Evaluation: ${name}`,
@@ -95,4 +96,25 @@ ${(result.notes ?? []).length > 0 ? `<h2>Notes</h2><ul>${(result.notes ?? []).ma
 `;
   writeFileAtomic(join(outDir, 'report.html'), html);
   return { files: ['metrics.json', 'report.md', 'report.html'] };
+}
+
+/** The model-vs-baselines bar chart (with CIs when the task gave them) every report starts with. */
+export function comparisonCharts(result: EvaluationResult): ReturnType<typeof metricComparisonChart>[] {
+  const baselines = Object.entries(result.baselines);
+  const shared = Object.keys(result.model).filter((m) => Number.isFinite(result.model[m]) && baselines.every(([, b]) => Number.isFinite(b[m])));
+  const metrics = (result.headline ?? shared).filter((m) => shared.includes(m)).slice(0, 6);
+  if (metrics.length === 0 || baselines.length === 0) return [];
+  const rows = [['model', result.model] as const, ...baselines].flatMap(([system, values]) =>
+    metrics.map((metric) => {
+      const ci = result.intervals?.[system]?.[metric];
+      return { system, metric, value: values[metric] as number, ...(ci ? { lo: ci[0], hi: ci[1] } : {}) };
+    }),
+  );
+  const hasCi = rows.some((r) => 'lo' in r);
+  return [
+    metricComparisonChart(rows, {
+      title: hasCi ? 'Model vs baselines (95 % confidence intervals)' : 'Model vs baselines',
+      caption: hasCi ? 'Dots are point estimates, whiskers bootstrap 95 % intervals over test users or items.' : 'Point estimates on the test set; see the significance section for paired tests.',
+    }),
+  ];
 }

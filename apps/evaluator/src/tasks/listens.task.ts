@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getTrackStats } from '@tunekit/data-access';
-import { compareSystems, regressionMetrics, INVERSE_TRANSFORMS } from '@tunekit/metrics';
+import { bootstrapCI, compareSystems, regressionMetrics, INVERSE_TRANSFORMS } from '@tunekit/metrics';
 import {
   fitLinearRegression,
   listensColumns,
@@ -114,8 +114,15 @@ export const listensEvalTask = defineEvalTask({
           },
         });
       }
+      // 95% bootstrap intervals of RMSE on log1p: resample per-track squared errors, then sqrt.
+      const rmseCi = (p: Float32Array): Record<string, [number, number]> => {
+        const ci = bootstrapCI(sqErr(p), { seed: ctx.config.seed });
+        return { rmse_log: [Math.sqrt(ci.lower), Math.sqrt(ci.upper)] };
+      };
       return {
         runDir,
+        headline: ['rmse_log', 'mae_log', 'r2'],
+        intervals: { model: rmseCi(model), 'train-median': rmseCi(median), linear: rmseCi(linear) },
         model: scores(yTest, model),
         baselines: { 'train-median': scores(yTest, median), linear: scores(yTest, linear) },
         references: ctx.config.references,
