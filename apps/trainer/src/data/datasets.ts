@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { CliError, type Logger } from '@tunekit/cli-kit';
-import { importFma, type TunekitDb } from '@tunekit/data-access';
+import { importFma, importLastfm2k, importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
 import { generateSynthetic, SYNTHETIC_SOURCE } from '@tunekit/synth';
 
 /** A dataset the trainer can load into the database before training, by name. */
@@ -44,6 +44,22 @@ export const DATASETS: Readonly<Record<string, DatasetLoader>> = Object.freeze({
       // Importers are idempotent (dataset_imports + natural keys): re-running imports nothing twice.
       const result = await importFma(db.db, opts);
       if (result.rowsImported > 0) log.info(`imported FMA: ${result.rowsImported} rows, ${result.rowsSkipped} skipped`);
+    },
+  },
+  spotify: {
+    source: 'spotify',
+    description: 'Spotify tracks sample: popularity, audio features, genre, artists (BSD)',
+    async ensure(db, options, { workspaceRoot, log }) {
+      const result = await importSpotifyTracks(db.db, path(workspaceRoot, options['file'], 'file'));
+      if (result.rowsImported > 0) log.info(`imported Spotify tracks: ${result.rowsImported} rows, ${result.rowsSkipped} skipped`);
+    },
+  },
+  'lastfm-2k': {
+    source: 'lastfm-2k',
+    description: 'Last.fm hetrec2011-lastfm-2k: user–artist plays, tags, friends (non-commercial: read from ../shared/data only)',
+    async ensure(db, options, { workspaceRoot, log }) {
+      const result = await importLastfm2k(db.db, { dir: path(workspaceRoot, options['dir'], 'dir') });
+      if (result.rowsImported > 0) log.info(`imported Last.fm 2k: ${result.rowsImported} rows, ${result.rowsSkipped} skipped`);
     },
   },
   synthetic: {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DataLoadSchema, ensureDataset } from '../data/datasets';
 import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -81,6 +82,8 @@ export const PairsSchema = z
 /** The whole `configs/trainer/content-embedding*.yaml` (besides `task` and `database`). */
 export const ContentEmbeddingTaskConfigSchema = z
   .object({
+    /** Datasets to make sure are in the database first (idempotent imports), in order. */
+    load: z.array(DataLoadSchema).default([]),
     catalogue: CatalogueSchema,
     pairs: PairsSchema,
     model: ContentEmbeddingConfigSchema,
@@ -366,6 +369,7 @@ export const contentEmbeddingTask = defineTrainTask({
   flagOverrides: contentEmbeddingFlagOverrides,
   async run(ctx) {
     const { config, db, log, workspaceRoot } = ctx;
+    for (const load of config.load) await ensureDataset(db, load, { workspaceRoot, log });
     const runtime = await initRuntime({ backend: config.backend, log: (m) => log.info(m) });
     const catalogue = await readCatalogue(db, config.catalogue);
     const f = catalogue.features.length;

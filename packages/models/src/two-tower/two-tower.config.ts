@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Hyper-parameters of the two-tower retrieval model and its training loop (zod, strict: typos
- * fail). Defaults are the ones picked on the Last.fm validation carve-out (see README.md).
+ * fail). Defaults are generic; `configs/trainer/two-tower-lastfm.yaml` holds the values picked on
+ * the Last.fm validation carve-out (see README.md).
  */
 export const twoTowerConfigSchema = z
   .object({

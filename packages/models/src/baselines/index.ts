@@ -1,0 +1,12 @@
+export { buildInteractionMatrix, userRow, itemDegrees } from './interaction-matrix';
+export type { InteractionMatrix } from './interaction-matrix';
+export type { FullSortScorer } from './scorer';
+export { selectTopK } from './select-top-k';
+export { mostPopular } from './most-popular.model';
+export { itemKnn } from './item-knn.model';
+export type { ItemKnnModel, ItemKnnOptions } from './item-knn.model';
+export { blockedCholeskyInPlace, invertSpd } from './cholesky';
+export { ease } from './ease.model';
+export type { EaseModel, EaseOptions } from './ease.model';
+export { evaluateFullRanking } from './full-ranking.eval';
+export type { FullRankingOptions, FullRankingResult } from './full-ranking.eval';

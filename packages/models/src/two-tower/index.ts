@@ -1,0 +1,16 @@
+export { twoTowerConfigSchema } from './two-tower.config';
+export type { TwoTowerConfig } from './two-tower.config';
+export { fitCategorical, categoricalColumns, encodeCategorical, concatFeatures } from './feature-matrix';
+export type { FeatureMatrix, CategoricalVocabulary } from './feature-matrix';
+export { indexInteractions, indexHeldOut, carveValidation } from './interaction-dataset';
+export type { IndexedInteractions } from './interaction-dataset';
+export { retrievalLoss, accidentalHitMask } from './retrieval.task';
+export type { RetrievalLossOptions } from './retrieval.task';
+export { TwoTowerModel, towerVectors } from './two-tower.model';
+export type { TwoTowerShape, TwoTowerWeights } from './two-tower.model';
+export { fitTwoTower, vectorScorer } from './two-tower.trainer';
+export type { TwoTowerData, TwoTowerEpoch, TwoTowerFit, TwoTowerHooks } from './two-tower.trainer';
+export { saveTwoTower, loadTwoTower } from './two-tower.artifacts';
+export type { TwoTowerArtifacts } from './two-tower.artifacts';
+export { recommend, userVector } from './two-tower.inference';
+export type { Explanation, Recommendation, RecommendOptions, RecommendQuery } from './two-tower.inference';
