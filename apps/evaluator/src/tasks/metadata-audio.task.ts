@@ -18,7 +18,8 @@ import {
   type LabelledTrack,
 } from '@tunekit/models';
 import { findRunDir } from '../runs';
-import { defineEvalTask, type ReportTable } from '../task';
+import { clusterMapChart } from '../report/chart-specs';
+import { defineEvalTask, type ReportChart, type ReportTable } from '../task';
 
 const MetadataAudioEvalSchema = z
   .object({
@@ -166,6 +167,7 @@ export const metadataAudioEvalTask = defineEvalTask({
     const top: Record<string, number> = {};
     const topBase: Record<string, number> = {};
     const tables: ReportTable[] = [];
+    const charts: ReportChart[] = [];
     const notes: string[] = [`Data: ${from}. Models: ${runDir}/splits/<split>/model.json.`];
     for (const [name, column] of Object.entries(config.splits)) {
       const model = loadMetadataAudioModel(join(runDir, 'splits', name, 'model.json'));
@@ -196,6 +198,17 @@ export const metadataAudioEvalTask = defineEvalTask({
       const sc = fitStandardScaler(all, T);
       const km = fitKMeans(applyStandardScaler(sc, all), T, config.referenceKMeans);
       const refTrue = assignNearest(km, applyStandardScaler(sc, yTrue));
+      const ix = targets.indexOf('energy');
+      const iy = targets.indexOf('valence');
+      if (ix >= 0 && iy >= 0 && name === config.primarySplit) {
+        const n = Math.min(test.length, 1500);
+        charts.push(
+          clusterMapChart(
+            Array.from({ length: n }, (_, i) => ({ x: yTrue[i * T + ix] as number, y: yTrue[i * T + iy] as number, cluster: trueCluster[i] as number })),
+            { xTitle: 'energy (true)', yTitle: 'valence (true)', title: `Cluster map, ${name} test tracks`, caption: `First ${n} test tracks by their true energy and valence, coloured by the k-means cluster of their true features (k-means runs on all ${T} standardised targets, so clusters overlap in this 2-D view).` },
+          ),
+        );
+      }
       mModel['cluster_agreement_ref'] = agreement(assignNearest(km, applyStandardScaler(sc, yPred)), refTrue);
       mBase['cluster_agreement_ref'] = agreement(assignNearest(km, applyStandardScaler(sc, yBase)), refTrue);
       extra[name] = { model: mModel, baselines: { 'train-mean': mBase }, test_tracks: test.length, train_tracks: train.length, learners: Object.fromEntries(model.choices.map((c) => [c.target, c.chosen])) };
@@ -227,6 +240,7 @@ export const metadataAudioEvalTask = defineEvalTask({
       extra,
       references: Object.fromEntries(Object.entries(config.references[config.primarySplit] ?? {}).map(([sys, m]) => [sys, Object.fromEntries(Object.entries(m).map(([k, v]) => [`${config.primarySplit}/${k}`, v]))])),
       tables,
+      charts,
       notes,
       runDir,
     };

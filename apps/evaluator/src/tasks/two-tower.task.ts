@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { CliError } from '@tunekit/cli-kit';
-import { catalogueCoverage, compareSystems, intraListDiversity, ndcgAtK, novelty, serendipity } from '@tunekit/metrics';
+import { bootstrapCI, catalogueCoverage, compareSystems, exposureCounts, intraListDiversity, ndcgAtK, novelty, serendipity } from '@tunekit/metrics';
 import {
   ease,
   evaluateFullRanking,
@@ -20,6 +20,7 @@ import {
 } from '@tunekit/models';
 import { initRuntime } from '@tunekit/runtime';
 import { findRunDir, readRunEpochs } from '../runs';
+import { coverageCurveChart } from '../report/chart-specs';
 import { defineEvalTask, type ReportChart, type ReportTable } from '../task';
 
 const TwoTowerEvalSchema = z
@@ -168,13 +169,38 @@ export const twoTowerEvalTask = defineEvalTask({
       }
     })();
     const epochs = readRunEpochs(runDir).filter((e) => Number.isFinite(e['val_ndcg10']));
-    const charts: ReportChart[] = epochs.length > 0
+    const charts: ReportChart[] = epochs.length > 0 /* training curve first */
       ? [{
           title: 'Validation NDCG@10 per epoch (carve-out of train)',
           caption: 'Early stopping and the epoch count of the refit are chosen on this curve, never on test.',
           spec: { mark: { type: 'line', point: true }, data: { values: epochs.map((e) => ({ epoch: e['epoch'], ndcg: e['val_ndcg10'] })) }, encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'ndcg', type: 'quantitative', title: 'val NDCG@10' } } },
         }]
       : [];
+    // Popularity / coverage curve: cumulative share of all top-K slots taken by the most-exposed items.
+    const curve = systems.flatMap((s) => {
+      const r = results.get(s.name)!;
+      const counts = Array.from(exposureCounts({ items: r.lists, k: r.listLength }, x.nItems, K)).sort((a, b) => b - a);
+      const total = counts.reduce((a, b) => a + b, 0) || 1;
+      const points: { system: string; itemShare: number; coverage: number }[] = [{ system: s.name, itemShare: 0, coverage: 0 }];
+      let acc = 0;
+      const step = Math.max(1, Math.floor(counts.length / 200));
+      counts.forEach((c, i) => {
+        acc += c;
+        if ((i + 1) % step === 0 || i === counts.length - 1) points.push({ system: s.name, itemShare: (i + 1) / counts.length, coverage: acc / total });
+      });
+      return points;
+    });
+    charts.push(coverageCurveChart(curve, { caption: `Share of all top-${K} recommendation slots taken by the most-recommended items (training catalogue, most exposed first); a curve near the diagonal spreads exposure over the long tail.` }));
+    // 95% bootstrap intervals of the headline metrics over test users, per system.
+    const intervals = Object.fromEntries(
+      systems.map((s) => {
+        const r = results.get(s.name)!;
+        return [s.name, Object.fromEntries(['ndcg@10', 'recall@20', 'map@10'].filter((k) => r.perUser[k]).map((k) => {
+          const ci = bootstrapCI(r.perUser[k]!, { seed: 42, rounds: 2000 });
+          return [k, [ci.lower, ci.upper] as [number, number]];
+        }))];
+      }),
+    );
     const keys = [...RANK_KEYS, `coverage@${K}`, `diversity@${K}`, `novelty@${K}`, `serendipity@${K}`];
     const tables: ReportTable[] = [
       { title: 'Systems on the held-out interactions', columns: ['system', ...keys], rows: systems.map((s) => [s.name, ...keys.map((k) => Number((metrics.get(s.name)![k] ?? Number.NaN).toFixed(4)))]) },
@@ -196,6 +222,8 @@ export const twoTowerEvalTask = defineEvalTask({
     return {
       model: { ...modelMetrics!, seconds_per_epoch: report.secondsPerEpoch ?? Number.NaN, steps_per_epoch: report.stepsPerEpoch ?? Number.NaN },
       baselines: rest,
+      headline: ['ndcg@10', 'recall@20', 'map@10'],
+      intervals,
       references: config.references,
       population: { users_evaluated: mr.users.length, users: x.nUsers, items: x.nItems, item_kind: art.itemKind, test_pairs: testPairs.users.length, test_pairs_dropped: test.dropped },
       significance,
