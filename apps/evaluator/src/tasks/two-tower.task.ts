@@ -106,8 +106,8 @@ export const twoTowerEvalTask = defineEvalTask({
     const rel = { ptr: test.matrix.userPtr, items: test.matrix.userItems };
     log.info(`${x.nUsers} users × ${x.nItems} ${art.itemKind}s; test pairs ${testPairs.users.length} (${test.dropped} dropped: item or user not in train)`);
 
-    const U = towerVectors(art.weights.userTable, art.weights.userProj, art.userFeatureNames.length > 0 ? art.userFeatures : null, x.nUsers, art.dim);
-    const V = towerVectors(art.weights.itemTable, art.weights.itemProj, art.itemFeatureNames.length > 0 ? art.itemFeatures : null, x.nItems, art.dim);
+    const U = towerVectors(art.weights.userTable, art.weights.userProj, art.userFeatureNames.length > 0 ? art.userFeatures : null, x.nUsers, art.dim, art.members ?? 1);
+    const V = towerVectors(art.weights.itemTable, art.weights.itemProj, art.itemFeatureNames.length > 0 ? art.itemFeatures : null, x.nItems, art.dim, art.members ?? 1);
     const systems: { name: string; make: () => FullSortScorer }[] = [{ name: 'model', make: () => vectorScorer(U, V, art.dim) }];
     if (config.baselines.mostPopular) systems.push({ name: 'most-popular', make: () => mostPopular(x) });
     if (config.baselines.itemKnnK > 0) systems.push({ name: 'itemknn', make: () => itemKnn(x, { k: config.baselines.itemKnnK }) });

@@ -6,14 +6,19 @@ import { CliError, writeJsonAtomic } from '@tunekit/cli-kit';
 import {
   carveValidation,
   categoricalColumns,
+  concatMemberWeights,
   encodeCategorical,
+  evaluateFullRanking,
   fitCategorical,
   fitTwoTower,
   indexInteractions,
   saveTwoTower,
+  towerVectors,
   twoTowerConfigSchema,
+  vectorScorer,
   type FeatureMatrix,
   type InteractionMatrix,
+  type TwoTowerWeights,
 } from '@tunekit/models';
 import { initRuntime } from '@tunekit/runtime';
 import { defineTrainTask } from '../task';
@@ -164,34 +169,73 @@ export const twoTowerTask = defineTrainTask({
       },
     });
     log.info(`best validation epoch ${selection.bestEpoch}: NDCG@10 ${selection.bestValNdcg.toFixed(4)}`);
+    // Seed ensemble: members 2…ensemble trained on the carve-out's train part for the chosen epoch
+    // count (member 1 is the selection run's best-epoch weights); the member count is the prefix
+    // with the best validation NDCG@10 (a member is only added when it strictly improves it).
+    const dim = config.model.dim;
+    const memberSeed = (k: number): number => config.model.seed + 1000 * k;
+    const valRel = { ptr: validation.userPtr, items: validation.userItems };
+    const ensembleValidation: { members: number; valNdcg10: number; valRecall20: number }[] = [];
+    const carveMembers: TwoTowerWeights[] = [selection.weights];
+    let members = 1;
+    if (config.model.ensemble > 1) {
+      for (let k = 1; k < config.model.ensemble; k++) {
+        log.info(`ensemble member ${k + 1}/${config.model.ensemble} on the carve-out: ${selection.bestEpoch} epochs, seed ${memberSeed(k)}`);
+        const fit = await fitTwoTower({ train, ...features }, { ...config.model, epochs: selection.bestEpoch, seed: memberSeed(k) });
+        carveMembers.push(fit.weights);
+      }
+      let bestVal = -Infinity;
+      for (let m = 1; m <= carveMembers.length; m++) {
+        const w = concatMemberWeights(carveMembers.slice(0, m), dim);
+        const U = towerVectors(w.userTable, w.userProj, null, train.nUsers, dim * m, m);
+        const V = towerVectors(w.itemTable, w.itemProj, itemFeatures?.values ?? null, train.nItems, dim * m, m);
+        const r = evaluateFullRanking(vectorScorer(U, V, dim * m), train, valRel, { topOnly: true });
+        const row = { members: m, valNdcg10: r.means['ndcg@10']!, valRecall20: r.means['recall@20']! };
+        ensembleValidation.push(row);
+        await ctx.recordEpoch(5000 + m, { ensemble_val_ndcg10: row.valNdcg10, ensemble_val_recall20: row.valRecall20 });
+        log.info(`ensemble of ${m}: validation NDCG@10 ${row.valNdcg10.toFixed(4)} recall@20 ${row.valRecall20.toFixed(4)}`);
+        if (row.valNdcg10 > bestVal) {
+          bestVal = row.valNdcg10;
+          members = m;
+        }
+      }
+      log.info(`chosen ensemble size ${members} (validation NDCG@10 ${bestVal.toFixed(4)})`);
+    }
     let final = selection;
+    let finalMembers = carveMembers.slice(0, members);
     if (config.refit) {
-      log.info(`refit on all ${x.userItems.length} training pairs for ${selection.bestEpoch} epochs`);
-      final = await fitTwoTower({ train: x, ...features }, { ...config.model, epochs: selection.bestEpoch }, {
-        onEpoch: async (e) => {
-          await ctx.recordEpoch(1000 + e.epoch, { refit_loss: e.loss, seconds: e.seconds });
-          log.info(`refit epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`);
-        },
-      });
+      finalMembers = [];
+      for (let k = 0; k < members; k++) {
+        log.info(`refit member ${k + 1}/${members} on all ${x.userItems.length} training pairs for ${selection.bestEpoch} epochs (seed ${memberSeed(k)})`);
+        final = await fitTwoTower({ train: x, ...features }, { ...config.model, epochs: selection.bestEpoch, seed: memberSeed(k) }, {
+          onEpoch: async (e) => {
+            await ctx.recordEpoch(1000 + 100 * k + e.epoch, { refit_loss: e.loss, seconds: e.seconds });
+            log.info(`refit member ${k + 1} epoch ${e.epoch}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)`);
+          },
+        });
+        finalMembers.push(final.weights);
+      }
     }
     saveTwoTower(ctx.runDir, {
       itemKind: config.data.itemKind,
-      dim: final.config.dim,
-      config: final.config,
+      dim: dim * members,
+      ...(members > 1 ? { members } : {}),
+      config: { ...final.config, seed: config.model.seed },
       userIds: data.userIds,
       itemIds: data.itemIds,
       ...(itemNames ? { itemNames } : {}),
       userFeatureNames: [],
       itemFeatureNames: itemFeatures?.names ?? [],
-      weights: final.weights,
+      weights: members > 1 ? concatMemberWeights(finalMembers, dim) : finalMembers[0]!,
       userFeatures: new Float32Array(0),
       itemFeatures: itemFeatures?.values ?? new Float32Array(0),
       historyPtr: x.userPtr,
       historyItems: x.userItems,
-      metadata: { tagVocabulary, trainFile: config.data.train },
+      metadata: { tagVocabulary, trainFile: config.data.train, ensembleValidation, memberSeeds: finalMembers.map((_, k) => memberSeed(k)) },
     });
     const report = {
       selection: { bestEpoch: selection.bestEpoch, bestValNdcg: selection.bestValNdcg, history: selection.history },
+      ensemble: { members, validation: ensembleValidation },
       refit: config.refit ? { history: final.history } : null,
       secondsPerEpoch: final.secondsPerEpoch,
       stepsPerEpoch: final.stepsPerEpoch,
@@ -199,7 +243,7 @@ export const twoTowerTask = defineTrainTask({
     };
     writeJsonAtomic(join(ctx.runDir, 'training-report.json'), report);
     return {
-      metrics: { val_ndcg10: selection.bestValNdcg, best_epoch: selection.bestEpoch, seconds_per_epoch: final.secondsPerEpoch, steps_per_epoch: final.stepsPerEpoch },
+      metrics: { val_ndcg10: selection.bestValNdcg, ...(ensembleValidation.length > 0 ? { ensemble_val_ndcg10: Math.max(...ensembleValidation.map((r) => r.valNdcg10)) } : {}), ensemble_members: members, best_epoch: selection.bestEpoch, seconds_per_epoch: final.secondsPerEpoch, steps_per_epoch: final.stepsPerEpoch },
       dataHash: createHash('sha256').update(readFileSync(trainPath)).digest('hex').slice(0, 16),
       backend: runtime.backend,
     };

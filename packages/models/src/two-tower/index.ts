@@ -6,7 +6,7 @@ export { indexInteractions, indexHeldOut, carveValidation } from './interaction-
 export type { IndexedInteractions } from './interaction-dataset';
 export { retrievalLoss, accidentalHitMask } from './retrieval.task';
 export type { RetrievalLossOptions } from './retrieval.task';
-export { TwoTowerModel, towerVectors } from './two-tower.model';
+export { TwoTowerModel, towerVectors, concatMemberWeights } from './two-tower.model';
 export type { TwoTowerShape, TwoTowerWeights } from './two-tower.model';
 export { fitTwoTower, vectorScorer } from './two-tower.trainer';
 export type { TwoTowerData, TwoTowerEpoch, TwoTowerFit, TwoTowerHooks } from './two-tower.trainer';

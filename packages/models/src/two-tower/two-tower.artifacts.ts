@@ -8,7 +8,10 @@ import type { TwoTowerWeights } from './two-tower.model';
 export interface TwoTowerArtifacts {
   /** What the items are (`artist`, `track`, ...): data, not a code branch. */
   itemKind: string;
+  /** Width of the saved tables: members × the width of one member. */
   dim: number;
+  /** Seed-ensemble members stored side by side along `dim` (absent = 1, a single model). */
+  members?: number;
   config: TwoTowerConfig;
   /** Raw id of each user index / item index (as in the source data). */
   userIds: readonly string[];
@@ -132,6 +135,10 @@ export function loadTwoTower(dir: string): TwoTowerArtifacts {
     historyPtr: i32('historyPtr'),
     historyItems: i32('historyItems'),
   };
+  const members = art.members ?? 1;
+  if (!(Number.isInteger(members) && members >= 1 && art.dim % members === 0)) {
+    throw new ModelsError('ARTIFACT_CORRUPT', `${join(dir, 'two-tower.json')}: members ${String(art.members)} must be a positive integer dividing dim ${art.dim}. Re-save the model.`, { context: { path: dir } });
+  }
   if (art.weights.itemTable.length !== (art.itemIds.length + 1) * art.dim) {
     throw new ModelsError('ARTIFACT_CORRUPT', `${dir}: itemTable holds ${art.weights.itemTable.length} values, expected (${art.itemIds.length} + 1) × ${art.dim}.`, { context: { path: dir } });
   }

@@ -33,6 +33,13 @@ export const twoTowerConfigSchema = z
     userIdDropout: z.number().min(0).max(1).default(0),
     /** Same for item ids (cold items served from their features). */
     itemIdDropout: z.number().min(0).max(1).default(0),
+    /**
+     * Seed ensemble: the trainer task trains up to this many members (seeds seed, seed + 1000, …)
+     * for the validation-chosen epoch count, keeps the member count 1…ensemble with the best
+     * validation NDCG@10 and saves them side by side (scores = mean of the members' cosines).
+     * 1 = a single model (the default; older artifacts are single-member).
+     */
+    ensemble: z.number().int().min(1).max(16).default(1),
     /** Seed of initialisers, shuffles and samplers. */
     seed: z.number().int().default(42),
   })

@@ -46,17 +46,21 @@ function prepared(a: TwoTowerArtifacts): { items: Float32Array; index: Map<strin
   if (!c) {
     const n = a.itemIds.length;
     const f = a.itemFeatureNames.length;
-    const items = towerVectors(a.weights.itemTable, a.weights.itemProj, f > 0 ? a.itemFeatures : null, n, a.dim);
-    // pre-normalisation norms ‖z_i‖ give exact feature shares
-    const raw = new Float32Array(n);
+    const M = a.members ?? 1;
+    const items = towerVectors(a.weights.itemTable, a.weights.itemProj, f > 0 ? a.itemFeatures : null, n, a.dim, M);
+    // pre-normalisation norms ‖z_i,m‖ (per ensemble member) give exact feature shares
+    const width = a.dim / M;
+    const raw = new Float32Array(n * M);
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let d = 0; d < a.dim; d++) {
-        let z = a.weights.itemTable[i * a.dim + d]!;
-        for (let k = 0; k < f; k++) z += a.itemFeatures[i * f + k]! * a.weights.itemProj[k * a.dim + d]!;
-        s += z * z;
+      for (let m = 0; m < M; m++) {
+        let s = 0;
+        for (let d = m * width; d < (m + 1) * width; d++) {
+          let z = a.weights.itemTable[i * a.dim + d]!;
+          for (let k = 0; k < f; k++) z += a.itemFeatures[i * f + k]! * a.weights.itemProj[k * a.dim + d]!;
+          s += z * z;
+        }
+        raw[i * M + m] = Math.sqrt(Math.max(s, 1e-12));
       }
-      raw[i] = Math.sqrt(Math.max(s, 1e-12));
     }
     c = { items, index: new Map(a.userIds.map((u, i) => [u, i])), itemIndex: new Map(a.itemIds.map((u, i) => [u, i])), norms: raw };
     cache.set(a, c);
@@ -65,15 +69,17 @@ function prepared(a: TwoTowerArtifacts): { items: Float32Array; index: Map<strin
 }
 
 /**
- * The user tower in plain TS: normalise(E[user or unknown] + features·W).
+ * The user tower in plain TS: normalise(E[user or unknown] + features·W) (for a seed ensemble,
+ * each member's block normalised and scaled by 1/√members).
  *
  * @param a - loaded artifacts
  * @param query - {@link RecommendQuery}
- * @returns the unit user vector float32 [dim], its pre-normalisation parts and the user index (-1 when unknown)
+ * @returns the unit user vector float32 [dim], its pre-normalisation norm (`norm`; per member in
+ *   `norms`), the features and the user index (-1 when unknown)
  * @throws ModelsError `INVALID_INPUT` when the id is unknown and no features are given;
  *   `INVALID_INPUT` for a feature name the model does not have
  */
-export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vector: Float32Array; user: number; norm: number; features: Float32Array } {
+export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vector: Float32Array; user: number; norm: number; norms: Float32Array; features: Float32Array } {
   const { index } = prepared(a);
   const user = query.userId !== undefined ? (index.get(query.userId) ?? -1) : -1;
   const fu = a.userFeatureNames.length;
@@ -93,10 +99,20 @@ export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vecto
   const z = new Float32Array(a.dim);
   for (let d = 0; d < a.dim; d++) z[d] = a.weights.userTable[row * a.dim + d]!;
   for (let k = 0; k < fu; k++) if (feats[k] !== 0) for (let d = 0; d < a.dim; d++) z[d]! += feats[k]! * a.weights.userProj[k * a.dim + d]!;
-  let s = 0;
-  for (let d = 0; d < a.dim; d++) s += z[d]! * z[d]!;
-  const norm = Math.sqrt(Math.max(s, 1e-12));
-  return { vector: z.map((v) => v / norm), user, norm, features: feats };
+  const M = a.members ?? 1;
+  const width = a.dim / M;
+  const norms = new Float32Array(M);
+  const vector = new Float32Array(a.dim);
+  let total = 0;
+  for (let m = 0; m < M; m++) {
+    let s = 0;
+    for (let d = m * width; d < (m + 1) * width; d++) s += z[d]! * z[d]!;
+    total += s;
+    norms[m] = Math.sqrt(Math.max(s, 1e-12));
+    const inv = 1 / (norms[m]! * Math.sqrt(M));
+    for (let d = m * width; d < (m + 1) * width; d++) vector[d] = z[d]! * inv;
+  }
+  return { vector, user, norm: Math.sqrt(Math.max(total, 1e-12)), norms, features: feats };
 }
 
 /**
@@ -121,7 +137,10 @@ export function userVector(a: TwoTowerArtifacts, query: RecommendQuery): { vecto
 export function recommend(a: TwoTowerArtifacts, query: RecommendQuery, k: number, options: RecommendOptions = {}): Recommendation[] {
   if (!(Number.isInteger(k) && k > 0)) throw new ModelsError('INVALID_INPUT', `recommend: k must be a positive integer, got ${k}.`);
   const { items, itemIndex, norms } = prepared(a);
-  const { vector: u, user, norm: uNorm, features: uf } = userVector(a, query);
+  const { vector: u, user, norms: uNorms, features: uf } = userVector(a, query);
+  const M = a.members ?? 1;
+  const width = a.dim / M;
+  const rootM = Math.sqrt(M);
   const n = a.itemIds.length;
   const dim = a.dim;
   const scores = new Float32Array(n);
@@ -154,20 +173,32 @@ export function recommend(a: TwoTowerArtifacts, query: RecommendQuery, k: number
     for (let c = 0; c < fi; c++) {
       const x = a.itemFeatures[i * fi + c]!;
       if (x === 0) continue;
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += u[d]! * a.weights.itemProj[c * dim + d]!;
-      terms.push({ side: 'item', name: a.itemFeatureNames[c]!, contribution: (x * s) / norms[i]! });
+      let share = 0;
+      for (let m = 0; m < M; m++) {
+        let s = 0;
+        for (let d = m * width; d < (m + 1) * width; d++) s += u[d]! * a.weights.itemProj[c * dim + d]!;
+        share += (x * s) / (rootM * norms[i * M + m]!);
+      }
+      terms.push({ side: 'item', name: a.itemFeatureNames[c]!, contribution: share });
     }
     let idItem = 0;
-    for (let d = 0; d < dim; d++) idItem += u[d]! * a.weights.itemTable[i * dim + d]!;
-    terms.push({ side: 'item', name: 'item id', contribution: idItem / norms[i]! });
+    for (let m = 0; m < M; m++) {
+      let s = 0;
+      for (let d = m * width; d < (m + 1) * width; d++) s += u[d]! * a.weights.itemTable[i * dim + d]!;
+      idItem += s / (rootM * norms[i * M + m]!);
+    }
+    terms.push({ side: 'item', name: 'item id', contribution: idItem });
     // user side: f_c (W_c · v_i) / ‖z_u‖
     for (let c = 0; c < fu; c++) {
       const f = uf[c]!;
       if (f === 0) continue;
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += a.weights.userProj[c * dim + d]! * items[i * dim + d]!;
-      terms.push({ side: 'user', name: a.userFeatureNames[c]!, contribution: (f * s) / uNorm });
+      let share = 0;
+      for (let m = 0; m < M; m++) {
+        let s = 0;
+        for (let d = m * width; d < (m + 1) * width; d++) s += a.weights.userProj[c * dim + d]! * items[i * dim + d]!;
+        share += (f * s) / (rootM * uNorms[m]!);
+      }
+      terms.push({ side: 'user', name: a.userFeatureNames[c]!, contribution: share });
     }
     const features = terms.filter((t) => t.contribution > 0).sort((p, q) => q.contribution - p.contribution).slice(0, nf);
     const name = a.itemNames?.[i];

@@ -132,10 +132,23 @@ export class TwoTowerModel {
  * @param proj - float32 [f · dim] projection (empty when no features)
  * @param features - float32 [n · f] or null
  * @param n - rows to compute
- * @param dim - width
+ * @param dim - width (for an ensemble: members × member width, members side by side)
+ * @param members - seed-ensemble members concatenated along the width (default 1): each member's
+ *   block of dim / members values is normalised on its own and scaled by 1/√members, so a dot
+ *   product of two such rows is the mean of the members' cosines
  * @returns float32 [n · dim], each row of unit norm
+ * @throws ModelsError `INVALID_INPUT` when dim is not a multiple of members
+ * @example
+ * ```ts
+ * const items = towerVectors(w.itemTable, w.itemProj, null, nItems, 3 * 64, 3);
+ * ```
  */
-export function towerVectors(table: Float32Array, proj: Float32Array, features: Float32Array | null, n: number, dim: number): Float32Array {
+export function towerVectors(table: Float32Array, proj: Float32Array, features: Float32Array | null, n: number, dim: number, members = 1): Float32Array {
+  if (!(Number.isInteger(members) && members >= 1 && dim % members === 0)) {
+    throw new ModelsError('INVALID_INPUT', `towerVectors: width ${dim} is not a multiple of the ${members} ensemble members; check the artifacts' dim and members.`, { context: { dim, members } });
+  }
+  const width = dim / members;
+  const scale = 1 / Math.sqrt(members);
   const out = new Float32Array(n * dim);
   const f = proj.length / dim;
   for (let r = 0; r < n; r++) {
@@ -149,10 +162,46 @@ export function towerVectors(table: Float32Array, proj: Float32Array, features: 
         for (let d = 0; d < dim; d++) out[o + d]! += x * proj[p + d]!;
       }
     }
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += out[o + d]! * out[o + d]!;
-    const inv = 1 / Math.sqrt(Math.max(s, 1e-12));
-    for (let d = 0; d < dim; d++) out[o + d]! *= inv;
+    for (let m = 0; m < members; m++) {
+      const b = o + m * width;
+      let s = 0;
+      for (let d = 0; d < width; d++) s += out[b + d]! * out[b + d]!;
+      const inv = scale / Math.sqrt(Math.max(s, 1e-12));
+      for (let d = 0; d < width; d++) out[b + d]! *= inv;
+    }
   }
   return out;
+}
+
+/**
+ * Concatenates the weights of seed-ensemble members along the width: every table row and every
+ * projection row becomes [member 1 | member 2 | …]. Because the towers are linear before the
+ * normalisation, the concatenated pre-normalisation vector holds each member's vector as one
+ * block; {@link towerVectors} with `members` normalises each block, so scores are the mean of
+ * the members' scores.
+ *
+ * @param members - weights of the members, all of width `dim` and the same shapes
+ * @param dim - width of one member
+ * @returns {@link TwoTowerWeights} of width members.length · dim
+ * @throws ModelsError `INVALID_INPUT` when there are no members or their shapes differ
+ * @example
+ * ```ts
+ * const w = concatMemberWeights([fitA.weights, fitB.weights], 512); // width 1024, members 2
+ * ```
+ */
+export function concatMemberWeights(members: readonly TwoTowerWeights[], dim: number): TwoTowerWeights {
+  const first = members[0];
+  if (!first) throw new ModelsError('INVALID_INPUT', 'concatMemberWeights: no members given.');
+  const M = members.length;
+  const cat = (key: keyof TwoTowerWeights): Float32Array => {
+    const rows = first[key].length / dim;
+    const out = new Float32Array(rows * dim * M);
+    members.forEach((w, m) => {
+      const a = w[key];
+      if (a.length !== first[key].length) throw new ModelsError('INVALID_INPUT', `concatMemberWeights: member ${m} has ${a.length} values in ${key}, member 0 has ${first[key].length}; members must share data and width.`, { context: { member: m, weight: key } });
+      for (let r = 0; r < rows; r++) out.set(a.subarray(r * dim, (r + 1) * dim), r * dim * M + m * dim);
+    });
+    return out;
+  };
+  return { userTable: cat('userTable'), itemTable: cat('itemTable'), userProj: cat('userProj'), itemProj: cat('itemProj') };
 }
