@@ -85,16 +85,22 @@ describe.skipIf(postgres!.skipReason !== null)(title(postgres!, 'server connecti
     const killer = new pg.Client({ connectionString: url });
     await killer.connect();
     let killed = 0;
+    // Kill attempts run one after another; the import's error can arrive before the killer's own
+    // reply, so the test waits for the last attempt before counting.
+    let attempts: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      void killer
-        .query(`select count(pg_terminate_backend(pid))::int n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and xact_start is not null and query ilike '%artist_plays%'`, [dbName])
-        .then((r) => {
-          killed += (r.rows[0] as { n: number }).n;
-        })
-        .catch(() => undefined);
+      attempts = attempts.then(() =>
+        killer
+          .query(`select count(pg_terminate_backend(pid))::int n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and xact_start is not null and query ilike '%artist_plays%'`, [dbName])
+          .then((r) => {
+            killed += (r.rows[0] as { n: number }).n;
+          })
+          .catch(() => undefined),
+      );
     }, 50);
     const err = await importLastfm2k(h.db, { dir, progress: false, batchSize: 500 }).catch((e: unknown) => e);
     clearInterval(timer);
+    await attempts;
     expect(killed).toBeGreaterThan(0);
     expect(err).toBeInstanceOf(DataAccessError);
     expect((err as DataAccessError).code).toBe('CONNECTION_LOST');

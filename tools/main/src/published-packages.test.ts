@@ -15,7 +15,9 @@ const packages = readdirSync(join(root, 'packages'))
   .filter(({ pkg }) => !pkg.private);
 
 function node(args: string[], cwd: string): string {
-  return execFileSync(process.execPath, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  // FORCE_COLOR (set by nx) would colour console.log output; print plain strings without it.
+  const { FORCE_COLOR: _fc, ...env } = process.env;
+  return execFileSync(process.execPath, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 }
 
 describe.each(packages)('published package $pkg.name', ({ dir, pkg }) => {
@@ -27,10 +29,10 @@ describe.each(packages)('published package $pkg.name', ({ dir, pkg }) => {
 
   it.runIf(built)('imports as ESM and requires as CJS through its exports map, with named exports', () => {
     // Run from a directory outside the workspace sources so only node_modules resolution applies.
-    const esm = node(['--input-type=module', '-e', `const m = await import(${JSON.stringify(pkg.name)}); console.log(Object.keys(m).length)`], root);
-    expect(Number(esm.trim())).toBeGreaterThan(0);
-    const cjs = node(['-e', `const m = require(${JSON.stringify(pkg.name)}); console.log(Object.keys(m).length)`], root);
-    expect(Number(cjs.trim())).toBeGreaterThan(0);
+    const esm = node(['--input-type=module', '-e', `const m = await import(${JSON.stringify(pkg.name)}); console.log(String(Object.keys(m).length))`], root);
+    expect(Number(esm.trim()), esm).toBeGreaterThan(0);
+    const cjs = node(['-e', `const m = require(${JSON.stringify(pkg.name)}); console.log(String(Object.keys(m).length))`], root);
+    expect(Number(cjs.trim()), cjs).toBeGreaterThan(0);
   });
 
   it.runIf(built)('declares types first in its exports map and passes publint', () => {
