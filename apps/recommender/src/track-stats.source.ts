@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { openDatabase, parseDatabaseUrl, redact, resolveDatabaseUrl, type TunekitDb } from '@tunekit/data-access';
+import { findTrackStats, openDatabase, parseDatabaseUrl, redact, resolveDatabaseUrl, type TunekitDb } from '@tunekit/data-access';
 import type { ListensInputRow } from '@tunekit/models';
 import { RecommenderError } from './recommender.error';
 
@@ -49,12 +49,7 @@ export function databaseTrackSource(url: string | null, workspaceRoot: string): 
     async find(id) {
       const { db: k } = await db();
       try {
-        const row = await k
-          .selectFrom('tracks')
-          .select(['id', 'external_id', 'duration_s', 'track_number', 'disc_number', 'favorites', 'interest', 'comments', 'date_created', 'year_created', 'listens'])
-          .where('id', '=', id)
-          .executeTakeFirst();
-        return row as StoredTrackStats | undefined;
+        return (await findTrackStats(k, id)) as StoredTrackStats | undefined;
       } catch (e) {
         // e.g. `relation "tracks" does not exist` on a database nothing was imported into
         throw new RecommenderError('DATABASE_UNAVAILABLE', `cannot read tracks from ${description}: ${(e as Error).message}. Import data first (the trainer loads its dataset, e.g. nx run trainer:train --configuration=listens-fma) or point --database / DATABASE_URL at a populated database.`, {

@@ -2,7 +2,7 @@ import { CoreError } from './errors';
 
 /**
  * A seeded pseudo-random generator (sfc32, 128-bit state, seeded through splitmix32).
- * Every split, shuffle, sampler and initialiser in tunekit takes one, never `Math.random`.
+ * Every split, shuffle, sampler and initialiser in tunekit takes one instead of the unseeded global generator.
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@ export { ModelsError } from './errors';
 export type { ModelsErrorCode } from './errors';
 export { fitLinearRegression, predictLinear } from './linear/linear-regression';
 export type { LinearModel } from './linear/linear-regression';
-export { choleskyInPlace, choleskySolve } from './linear/cholesky';
+export { choleskySolve } from './linear/cholesky';
 export { LrScheduleSchema, LrScheduler } from './training/lr-schedule';
 export type { LrSchedule } from './training/lr-schedule';
 export { fitDenseRegressor, evaluateDense } from './training/fit-dense';

@@ -12,12 +12,12 @@ import {
   fitKMeans,
   fitStandardScaler,
   loadMetadataAudioModel,
-  parseCsv,
   parseSpotifyTracksCsv,
   predictAudioFeatures,
   type LabelledTrack,
 } from '@tunekit/models';
 import { findRunDir } from '../runs';
+import { readSplitFile } from '@tunekit/preprocessing';
 import { clusterMapChart } from '../report/chart-specs';
 import { defineEvalTask, type ReportChart, type ReportTable } from '../task';
 
@@ -160,9 +160,6 @@ export const metadataAudioEvalTask = defineEvalTask({
     const { tracks, from } = await loadTracks(ctx.db, config.data, ctx.workspaceRoot, log);
     log.info(`${tracks.length} labelled tracks from ${from}; run ${runDir}`);
     const splitFile = abs(ctx.workspaceRoot, config.data.splitFile, 'data.splitFile');
-    const splitRows = parseCsv(readFileSync(splitFile, 'utf8'));
-    const header = splitRows[0] ?? [];
-    const splitOf = new Map(splitRows.slice(1).map((r) => [r[0] as string, Object.fromEntries(header.map((h, i) => [h, r[i]]))]));
     const extra: Record<string, unknown> = {};
     const top: Record<string, number> = {};
     const topBase: Record<string, number> = {};
@@ -173,8 +170,9 @@ export const metadataAudioEvalTask = defineEvalTask({
       const model = loadMetadataAudioModel(join(runDir, 'splits', name, 'model.json'));
       const targets = model.targets;
       const T = targets.length;
-      const train = tracks.filter((t) => splitOf.get(t.id)?.[column] === 'train');
-      const test = tracks.filter((t) => splitOf.get(t.id)?.[column] === 'test');
+      const splitOf = await readSplitFile(splitFile, { idColumn: 'track_id', splitColumn: column, splits: ['train', 'test'] });
+      const train = tracks.filter((t) => splitOf.get(t.id) === 'train');
+      const test = tracks.filter((t) => splitOf.get(t.id) === 'test');
       if (test.length === 0) throw new CliError('CONFIG_INVALID', `splits.${name}: no test tracks in column ${column} of ${splitFile}`, { context: { key: `splits.${name}` } });
       const yTrue = matrix(test, targets);
       const yPred = predictAudioFeatures(model, test);

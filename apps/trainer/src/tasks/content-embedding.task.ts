@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readSplitFile } from '@tunekit/preprocessing';
 import { DataLoadSchema, ensureDataset } from '../data/datasets';
-import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CliError, writeJsonAtomic } from '@tunekit/cli-kit';
@@ -147,22 +147,6 @@ export async function readCatalogue(db: TunekitDb, cat: z.infer<typeof Catalogue
   };
 }
 
-/** Reads a split CSV (first column = external id) into external id → split name. */
-export function readSplitColumn(path: string, column: string): Map<string, string> {
-  if (!existsSync(path)) {
-    throw new CliError('CONFIG_INVALID', `catalogue.splitFile: ${path} does not exist (the real datasets live in ../shared/data next to the project).`, { context: { key: 'catalogue.splitFile', path } });
-  }
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (lines[0] ?? '').split(',');
-  const col = header.indexOf(column);
-  if (col < 1) throw new CliError('CONFIG_INVALID', `catalogue.splitColumn: ${path} has no column "${column}" (columns: ${header.join(', ')}).`, { context: { key: 'catalogue.splitColumn' } });
-  const out = new Map<string, string>();
-  for (const line of lines.slice(1)) {
-    const cells = line.split(',');
-    out.set(cells[0] as string, cells[col] as string);
-  }
-  return out;
-}
 
 /**
  * Tracks of the catalogue co-listened through artist plays: user–artist plays of `artistSource`
@@ -377,7 +361,7 @@ export const contentEmbeddingTask = defineTrainTask({
     let trainRows: number[] | null = null;
     if (config.catalogue.splitFile) {
       const file = isAbsolute(config.catalogue.splitFile) ? config.catalogue.splitFile : resolve(workspaceRoot, config.catalogue.splitFile);
-      const split = readSplitColumn(file, config.catalogue.splitColumn);
+      const split = await readSplitFile(file, { idColumn: 'track_id', splitColumn: config.catalogue.splitColumn, splits: ['train', 'validation', 'test'] });
       trainRows = catalogue.externalIds.flatMap((ext, i) => (split.get(ext) === config.catalogue.trainSplit ? [i] : []));
       log.info(`split ${config.catalogue.splitColumn}: ${trainRows.length} of ${n} tracks in "${config.catalogue.trainSplit}"`);
       if (trainRows.length < 2) throw new CliError('CONFIG_INVALID', `catalogue.splitFile: fewer than 2 catalogue tracks are in split "${config.catalogue.trainSplit}" — does the file match catalogue.source?`, { context: { key: 'catalogue.splitFile' } });

@@ -4,7 +4,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CliError, writeJsonAtomic, type Logger } from '@tunekit/cli-kit';
 import { importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
-import { metadataAudioConfigSchema, parseCsv, parseSpotifyTracksCsv, saveMetadataAudioModel, trainMetadataAudio, type LabelledTrack, type MetadataAudioModel } from '@tunekit/models';
+import { readSplitFile } from '@tunekit/preprocessing';
+import { metadataAudioConfigSchema, parseSpotifyTracksCsv, saveMetadataAudioModel, trainMetadataAudio, type LabelledTrack, type MetadataAudioModel } from '@tunekit/models';
 import { initRuntime } from '@tunekit/runtime';
 import { defineTrainTask } from '../task';
 
@@ -123,18 +124,6 @@ export async function loadLabelledTracks(db: TunekitDb, data: z.infer<typeof Met
   return { tracks: parseSpotifyTracksCsv(readFileSync(file, 'utf8'), file), from: `csv ${file}` };
 }
 
-/** Reads a split file into `track id → { column: value }`. */
-export function readSplitFile(workspaceRoot: string, path: string): Map<string, Record<string, string>> {
-  const file = abs(workspaceRoot, path, 'data.splitFile');
-  const rows = parseCsv(readFileSync(file, 'utf8'));
-  const header = rows[0] ?? [];
-  const idCol = header.indexOf('track_id');
-  if (idCol < 0) throw new CliError('CONFIG_INVALID', `${file}: no track_id column in the header`, { context: { key: 'data.splitFile', file } });
-  const out = new Map<string, Record<string, string>>();
-  for (const r of rows.slice(1)) if (r.length === header.length) out.set(r[idCol] as string, Object.fromEntries(header.map((h, i) => [h, r[i] as string])));
-  return out;
-}
-
 function abs(root: string, p: string, key: string): string {
   const f = isAbsolute(p) ? p : resolve(root, p);
   if (!existsSync(f)) throw new CliError('CONFIG_INVALID', `${key}: ${f} does not exist (the real datasets live in ../shared/data next to the project)`, { context: { key, path: f } });
@@ -155,7 +144,7 @@ export const metadataAudioTask = defineTrainTask({
     const runtime = await initRuntime({ backend: config.backend, log: (m) => log.info(m) });
     const { tracks, from } = await loadLabelledTracks(ctx.db, config.data, ctx.workspaceRoot, log);
     log.info(`${tracks.length} labelled tracks from ${from}`);
-    const split = readSplitFile(ctx.workspaceRoot, config.data.splitFile);
+    const splitFile = abs(ctx.workspaceRoot, config.data.splitFile, 'data.splitFile');
     const metrics: Record<string, number> = {};
     const report: Record<string, unknown> = {};
     let step = 0;
@@ -181,7 +170,8 @@ export const metadataAudioTask = defineTrainTask({
       return model;
     };
     for (const [name, s] of Object.entries(config.splits)) {
-      const rows = tracks.filter((t) => split.get(t.id)?.[s.column] === 'train');
+      const split = await readSplitFile(splitFile, { idColumn: 'track_id', splitColumn: s.column, splits: ['train', 'test'] });
+      const rows = tracks.filter((t) => split.get(t.id) === 'train');
       if (rows.length === 0) throw new CliError('CONFIG_INVALID', `splits.${name}: no track of ${from} is "train" in column ${s.column} of ${config.data.splitFile}`, { context: { key: `splits.${name}.column` } });
       const model = await train(name, rows, s.grouping);
       mkdirSync(join(ctx.runDir, 'splits', name), { recursive: true });

@@ -1,5 +1,6 @@
 import { ModelsError } from '../errors';
-import { choleskyInPlace, choleskySolve } from './cholesky';
+import { blockedCholeskyInPlace } from '../baselines/cholesky';
+import { choleskySolve } from './cholesky';
 
 /** A fitted linear model y ≈ x·w + b. */
 export interface LinearModel {
@@ -57,7 +58,7 @@ export function fitLinearRegression(x: ArrayLike<number>, y: ArrayLike<number>, 
     for (let k = 0; k < j; k++) g[k * d + j] = g[j * d + k] as number;
     g[j * d + j] = (g[j * d + j] as number) + l2 + 1e-8 * (trace / Math.max(d, 1) + 1);
   }
-  choleskyInPlace(g, d);
+  blockedCholeskyInPlace(g, d);
   const w = choleskySolve(g, d, xty);
   let bias = my;
   for (let j = 0; j < d; j++) bias -= (w[j] as number) * (mx[j] as number);
