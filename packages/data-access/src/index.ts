@@ -55,3 +55,5 @@ export {
 export type { RunMetric, EvaluationResult } from './repositories/runs.repository';
 export { readInBatches, streamPlays } from './repositories/batch-reader';
 export type { BatchReadOptions, PlayBatch } from './repositories/batch-reader';
+export { getTracksWithMetadata } from './repositories/track-metadata.repository';
+export type { TrackMetadataRow } from './repositories/track-metadata.repository';

@@ -8,6 +8,7 @@ import {
   getModelRun,
   getRunMetrics,
   getTrackPlays,
+  getTracksWithMetadata,
   insertEvaluationResults,
   insertRunMetrics,
   insertTrackPlays,
@@ -29,6 +30,24 @@ for (const d of dialects('repositories')) {
     afterAll(async () => {
       await h?.close();
       await d.dispose();
+    });
+
+    it('getTracksWithMetadata joins artists in credit order, genres primary first, audio and enrichment', async () => {
+      const [a1, a2] = await h.db.insertInto('artists').values([{ source: 'meta-test', external_id: 'a1', name: 'Second' }, { source: 'meta-test', external_id: 'a2', name: 'First' }]).returning('id').execute();
+      const [g1, g2] = await h.db.insertInto('genres').values([{ source: 'meta-test', external_id: 'g1', title: 'rock' }, { source: 'meta-test', external_id: 'g2', title: 'pop' }]).returning('id').execute();
+      const [t1] = await h.db.insertInto('tracks').values([{ source: 'meta-test', external_id: 't1', title: 'One', popularity: 50, duration_s: 200, explicit: false }, { source: 'meta-test', external_id: 't2', title: 'No audio' }]).returning('id').execute();
+      await h.db.insertInto('track_artists').values([{ track_id: t1!.id, artist_id: a1!.id, position: 1 }, { track_id: t1!.id, artist_id: a2!.id, position: 0 }]).execute();
+      await h.db.insertInto('track_genres').values([{ track_id: t1!.id, genre_id: g1!.id, is_primary: false }, { track_id: t1!.id, genre_id: g2!.id, is_primary: true }]).execute();
+      await h.db.insertInto('audio_features').values({ track_id: t1!.id, source: 'meta-test', energy: 0.5, tempo: 120 }).execute();
+      await h.db.insertInto('enrichment_progress').values({ provider: 'p', track_id: t1!.id, status: 'done', payload: JSON.stringify({ relatedArtists: ['X'] }) }).execute();
+      const rows = await getTracksWithMetadata(h.db, { source: 'meta-test', enrichmentProvider: 'p' });
+      // t2 has no audio features, so only t1 comes back
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ external_id: 't1', title: 'One', popularity: 50, duration_s: 200, explicit: false, artists: ['First', 'Second'], genres: ['pop', 'rock'], enrichment: { relatedArtists: ['X'] } });
+      expect(rows[0]!.audio.energy).toBe(0.5);
+      expect(rows[0]!.audio.danceability).toBeNull();
+      expect((await getTracksWithMetadata(h.db, { source: 'meta-test' }))[0]!.enrichment).toBeNull();
+      expect(await getTracksWithMetadata(h.db, { source: 'nothing' })).toEqual([]);
     });
 
     it('model runs, run metrics and evaluation results round-trip', async () => {

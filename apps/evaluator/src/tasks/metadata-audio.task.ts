@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CliError, type Logger } from '@tunekit/cli-kit';
-import type { TunekitDb } from '@tunekit/data-access';
+import { getTracksWithMetadata, type TunekitDb } from '@tunekit/data-access';
 import { mae, r2 } from '@tunekit/metrics';
 import {
   applyStandardScaler,
@@ -14,10 +14,11 @@ import {
   loadMetadataAudioModel,
   parseSpotifyTracksCsv,
   predictAudioFeatures,
+  toLabelledTrack,
   type LabelledTrack,
 } from '@tunekit/models';
-import { findRunDir } from '../runs';
 import { readSplitFile } from '@tunekit/preprocessing';
+import { findRunDir } from '../runs';
 import { clusterMapChart } from '../report/chart-specs';
 import { defineEvalTask, type ReportChart, type ReportTable } from '../task';
 
@@ -53,60 +54,9 @@ const MetadataAudioEvalSchema = z
   })
   .strict();
 
+/** Labelled tracks of `trackSource` from the database, with enrichment payloads merged in (or `[]`). */
 async function readLabelledTracksFromDb(db: TunekitDb, trackSource: string, provider: string): Promise<LabelledTrack[]> {
-  // Same assembly as the trainer task (apps/trainer/src/tasks/metadata-audio.task.ts); belongs in
-  // a data-access repository once one exists.
-  const rows = await db.db
-    .selectFrom('tracks as t')
-    .innerJoin('audio_features as af', 'af.track_id', 't.id')
-    .select(['t.id', 't.external_id', 't.popularity', 't.duration_s', 't.explicit', 't.release_year', 'af.danceability', 'af.energy', 'af.valence', 'af.tempo', 'af.loudness'])
-    .where('t.source', '=', trackSource)
-    .orderBy('t.id')
-    .execute();
-  if (rows.length === 0) return [];
-  const artists = await db.db
-    .selectFrom('track_artists as ta')
-    .innerJoin('artists as a', 'a.id', 'ta.artist_id')
-    .innerJoin('tracks as t', 't.id', 'ta.track_id')
-    .select(['ta.track_id', 'a.name'])
-    .where('t.source', '=', trackSource)
-    .orderBy('ta.track_id')
-    .orderBy('ta.position')
-    .execute();
-  const genres = await db.db
-    .selectFrom('track_genres as tg')
-    .innerJoin('genres as g', 'g.id', 'tg.genre_id')
-    .innerJoin('tracks as t', 't.id', 'tg.track_id')
-    .select(['tg.track_id', 'g.title'])
-    .where('t.source', '=', trackSource)
-    .orderBy('tg.track_id')
-    .orderBy('tg.is_primary', 'desc')
-    .execute();
-  const enriched = await db.db.selectFrom('enrichment_progress').select(['track_id', 'payload']).where('provider', '=', provider).where('status', '=', 'done').execute();
-  const group = <R extends { track_id: number }>(xs: R[]) => {
-    const m = new Map<number, R[]>();
-    for (const x of xs) m.set(x.track_id, [...(m.get(x.track_id) ?? []), x]);
-    return m;
-  };
-  const A = group(artists);
-  const G = group(genres);
-  const E = new Map(enriched.map((e) => [e.track_id, e.payload as Record<string, unknown> | null]));
-  const num = (v: number | null): number => (v === null ? NaN : Number(v));
-  return rows.map((r) => {
-    const p = E.get(r.id) ?? null;
-    const strs = (k: string): string[] => (p && Array.isArray(p[k]) ? (p[k] as unknown[]).filter((s): s is string => typeof s === 'string') : []);
-    return {
-      id: r.external_id,
-      artists: (A.get(r.id) ?? []).map((a) => a.name),
-      popularity: r.popularity === null ? null : Number(r.popularity),
-      durationMs: r.duration_s === null ? null : Number(r.duration_s) * 1000,
-      explicit: r.explicit,
-      releaseYear: r.release_year ?? (typeof p?.['releaseYear'] === 'number' ? (p['releaseYear'] as number) : null),
-      genres: [...new Set([...(G.get(r.id) ?? []).map((g) => g.title), ...strs('artistGenres')])],
-      relatedArtists: strs('relatedArtists'),
-      audio: { danceability: num(r.danceability), energy: num(r.energy), valence: num(r.valence), tempo: num(r.tempo), loudness: num(r.loudness) },
-    };
-  });
+  return (await getTracksWithMetadata(db.db, { source: trackSource, enrichmentProvider: provider })).map(toLabelledTrack);
 }
 
 function abs(root: string, p: string, key: string): string {

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CliError, writeJsonAtomic, type Logger } from '@tunekit/cli-kit';
-import { importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
+import { getTracksWithMetadata, importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
 import { readSplitFile } from '@tunekit/preprocessing';
-import { metadataAudioConfigSchema, parseSpotifyTracksCsv, saveMetadataAudioModel, trainMetadataAudio, type LabelledTrack, type MetadataAudioModel } from '@tunekit/models';
+import { metadataAudioConfigSchema, parseSpotifyTracksCsv, toLabelledTrack, saveMetadataAudioModel, trainMetadataAudio, type LabelledTrack, type MetadataAudioModel } from '@tunekit/models';
 import { initRuntime } from '@tunekit/runtime';
 import { defineTrainTask } from '../task';
 
@@ -43,64 +43,9 @@ export const MetadataAudioTaskSchema = z
   })
   .strict();
 
-/** Reads labelled Spotify tracks from the database (with enrichment payloads merged in), or `[]`. */
-export async function readLabelledTracksFromDb(db: TunekitDb, trackSource: string, provider: string): Promise<LabelledTrack[]> {
-  const rows = await db.db
-    .selectFrom('tracks as t')
-    .innerJoin('audio_features as af', 'af.track_id', 't.id')
-    .select(['t.id', 't.external_id', 't.title', 't.popularity', 't.duration_s', 't.explicit', 't.release_year', 'af.danceability', 'af.energy', 'af.valence', 'af.tempo', 'af.loudness', 'af.acousticness', 'af.instrumentalness', 'af.liveness', 'af.speechiness', 'af.key', 'af.mode', 'af.time_signature'])
-    .where('t.source', '=', trackSource)
-    .orderBy('t.id')
-    .execute();
-  if (rows.length === 0) return [];
-  const artists = await db.db
-    .selectFrom('track_artists as ta')
-    .innerJoin('artists as a', 'a.id', 'ta.artist_id')
-    .innerJoin('tracks as t', 't.id', 'ta.track_id')
-    .select(['ta.track_id', 'ta.position', 'a.name'])
-    .where('t.source', '=', trackSource)
-    .orderBy('ta.track_id')
-    .orderBy('ta.position')
-    .execute();
-  const genres = await db.db
-    .selectFrom('track_genres as tg')
-    .innerJoin('genres as g', 'g.id', 'tg.genre_id')
-    .innerJoin('tracks as t', 't.id', 'tg.track_id')
-    .select(['tg.track_id', 'g.title', 'tg.is_primary'])
-    .where('t.source', '=', trackSource)
-    .orderBy('tg.track_id')
-    .orderBy('tg.is_primary', 'desc')
-    .execute();
-  const enriched = await db.db.selectFrom('enrichment_progress').select(['track_id', 'payload']).where('provider', '=', provider).where('status', '=', 'done').execute();
-  const byTrack = <R extends { track_id: number }>(xs: R[]) => {
-    const m = new Map<number, R[]>();
-    for (const x of xs) m.set(x.track_id, [...(m.get(x.track_id) ?? []), x]);
-    return m;
-  };
-  const A = byTrack(artists);
-  const G = byTrack(genres);
-  const E = new Map(enriched.map((e) => [e.track_id, e.payload as Record<string, unknown> | null]));
-  const num = (v: number | null): number => (v === null ? NaN : Number(v));
-  return rows.map((r) => {
-    const p = E.get(r.id) ?? null;
-    const strs = (k: string): string[] => (p && Array.isArray(p[k]) ? (p[k] as unknown[]).filter((s): s is string => typeof s === 'string') : []);
-    return {
-      id: r.external_id,
-      artists: (A.get(r.id) ?? []).map((a) => a.name),
-      name: r.title,
-      popularity: r.popularity === null ? null : Number(r.popularity),
-      durationMs: r.duration_s === null ? null : Number(r.duration_s) * 1000,
-      explicit: r.explicit,
-      releaseYear: r.release_year ?? (typeof p?.['releaseYear'] === 'number' ? (p['releaseYear'] as number) : null),
-      genres: [...new Set([...(G.get(r.id) ?? []).map((g) => g.title), ...strs('artistGenres')])],
-      relatedArtists: strs('relatedArtists'),
-      audio: {
-        danceability: num(r.danceability), energy: num(r.energy), valence: num(r.valence), tempo: num(r.tempo), loudness: num(r.loudness),
-        acousticness: num(r.acousticness), instrumentalness: num(r.instrumentalness), liveness: num(r.liveness), speechiness: num(r.speechiness),
-        key: num(r.key), mode: num(r.mode), time_signature: num(r.time_signature),
-      },
-    };
-  });
+/** Labelled tracks of `trackSource` from the database, with enrichment payloads merged in (or `[]`). */
+async function readLabelledTracksFromDb(db: TunekitDb, trackSource: string, provider: string): Promise<LabelledTrack[]> {
+  return (await getTracksWithMetadata(db.db, { source: trackSource, enrichmentProvider: provider })).map(toLabelledTrack);
 }
 
 /** Labelled tracks from the configured source (DB first under `auto`), and where they came from. */

@@ -1,6 +1,7 @@
 export { metadataAudioConfigSchema } from './metadata-audio.config';
 export type { MetadataAudioConfig } from './metadata-audio.config';
-export type { TrackMetadata, LabelledTrack } from './track-metadata.types';
+export type { TrackMetadata, LabelledTrack, StoredTrackMetadata } from './track-metadata.types';
+export { toLabelledTrack } from './track-metadata.types';
 export { fitFeatureEncoder, encodeTracks, targetMatrix } from './metadata-features';
 export type { FeatureEncoderOptions, FeatureEncoderState, OofGrouping } from './metadata-features';
 export { binMatrix, fitGradientBoosting, predictGradientBoosting } from './gradient-boosting.model';

@@ -26,3 +26,39 @@ export interface TrackMetadata {
 export interface LabelledTrack extends TrackMetadata {
   audio: Record<string, number>;
 }
+
+/** A stored track as the database returns it (structurally `TrackMetadataRow` of @tunekit/data-access). */
+export interface StoredTrackMetadata {
+  external_id: string;
+  title: string | null;
+  popularity: number | null;
+  duration_s: number | null;
+  explicit: boolean | null;
+  release_year: number | null;
+  artists: string[];
+  genres: string[];
+  audio: Record<string, number | null>;
+  /** Payload of a metadata enrichment: `artistGenres`, `relatedArtists`, `releaseYear` are merged in. */
+  enrichment: Record<string, unknown> | null;
+}
+
+/**
+ * A stored track as a {@link LabelledTrack}: enrichment genres join the track's genres, enrichment
+ * related artists and release year fill what the catalogue lacks; unknown audio values are NaN.
+ */
+export function toLabelledTrack(row: StoredTrackMetadata): LabelledTrack {
+  const p = row.enrichment;
+  const strs = (k: string): string[] => (p && Array.isArray(p[k]) ? (p[k] as unknown[]).filter((s): s is string => typeof s === 'string') : []);
+  return {
+    id: row.external_id,
+    artists: row.artists,
+    name: row.title,
+    popularity: row.popularity === null ? null : Number(row.popularity),
+    durationMs: row.duration_s === null ? null : Number(row.duration_s) * 1000,
+    explicit: row.explicit,
+    releaseYear: row.release_year ?? (typeof p?.['releaseYear'] === 'number' ? (p['releaseYear'] as number) : null),
+    genres: [...new Set([...row.genres, ...strs('artistGenres')])],
+    relatedArtists: strs('relatedArtists'),
+    audio: Object.fromEntries(Object.entries(row.audio).map(([k, v]) => [k, v === null ? Number.NaN : v])),
+  };
+}
