@@ -59,3 +59,7 @@ export { groupedSplit } from './grouped-split';
 export type { GroupedSplitOptions } from './grouped-split';
 export { readSplitFile, parseSplitFile, applySplitMap } from './split-file';
 export type { SplitFileOptions } from './split-file';
+export { userProfileColumns } from './interaction-profiles';
+export type { InteractionProfileInput } from './interaction-profiles';
+export { holdoutInteractions } from './interaction-holdout';
+export type { InteractionHoldoutOptions, InteractionHoldout } from './interaction-holdout';
