@@ -11,7 +11,8 @@ export type DataAccessErrorCode =
   | 'CHECKSUM_MISMATCH'
   | 'DOWNLOAD_FAILED'
   | 'IMPORT_ABORTED'
-  | 'CONNECTION_LOST';
+  | 'CONNECTION_LOST'
+  | 'INVALID_ARGUMENT';
 
 /** The typed error of `@tunekit/data-access`; `context` names the file/line/column/url/id. */
 export class DataAccessError extends TunekitError<DataAccessErrorCode> {}

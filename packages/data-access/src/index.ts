@@ -25,6 +25,8 @@ export { importLastfm360k, lastfm360kArtistKey } from './importers/lastfm-360k.i
 export type { Lastfm360kImportOptions } from './importers/lastfm-360k.importer';
 export { readInteractionsTsv } from './importers/interactions-tsv.reader';
 export type { InteractionColumns, InteractionsTsvResult } from './importers/interactions-tsv.reader';
+export { importInteractionSplit } from './importers/interaction-split.importer';
+export type { InteractionSplitImportOptions, InteractionSplitImportResult } from './importers/interaction-split.importer';
 
 export { downloadDataset } from './download/dataset-download';
 export type { DownloadSpec, DownloadResult } from './download/dataset-download';
@@ -55,5 +57,11 @@ export {
 export type { RunMetric, EvaluationResult } from './repositories/runs.repository';
 export { readInBatches, streamPlays } from './repositories/batch-reader';
 export type { BatchReadOptions, PlayBatch } from './repositories/batch-reader';
+export { getInteractionSplit, getPlaysAsInteractions } from './repositories/interactions.repository';
+export type { ExternalInteractions } from './repositories/interactions.repository';
+export { getItemAttributes, getUserAttributes } from './repositories/attributes.repository';
+export type { ItemAttributes, UserAttributes, GenreOrigin } from './repositories/attributes.repository';
+export { getTagAssignments } from './repositories/tag-assignments.repository';
+export type { TagAssignmentColumns } from './repositories/tag-assignments.repository';
 export { getTracksWithMetadata } from './repositories/track-metadata.repository';
 export type { TrackMetadataRow } from './repositories/track-metadata.repository';

@@ -6,7 +6,9 @@ import {
   getAudioFeatureMatrix,
   getGenres,
   getIdMap,
+  getItemAttributes,
   getTrackGenres,
+  getUserAttributes,
   getTrackStats,
   getUserProfiles,
   importFma,
@@ -108,6 +110,28 @@ export function catalogueSuite(d: Dialect): void {
       const fma = await getAudioFeatureMatrix(h.db, { source: 'fma-echonest' });
       expect(fma.rows).toBe(8000);
       expect(Number.isNaN(fma.matrix[9])).toBe(true); // loudness is not in echonest: NaN
+    });
+
+    it('tower attributes: Spotify tracks and artists, 360K users, keyed by external id', async () => {
+      const t = await getItemAttributes(h.db, { itemKind: 'track', source: 'spotify' });
+      expect(t.ids.length).toBe(14385);
+      expect(t.genres.every((g) => g !== null)).toBe(true); // every Spotify track has one primary genre
+      const k = t.ids.indexOf('1JiR4RJaZlbZ5b3HG8jkeL');
+      const c = t.audioColumns.length;
+      // first data row of dataset_subset.csv: Wizkid;Skepta, "Longtime (feat. Skepta)", duration_ms 239893, danceability 0.85, key 11, time signature 4, dancehall
+      expect([t.names[k], t.genres[k], t.durations[k], Number.isNaN(t.years[k]!)]).toEqual(['Longtime (feat. Skepta)', 'dancehall', Math.fround(239.893), true]);
+      expect([t.audio[k * c + t.audioColumns.indexOf('danceability')], t.audio[k * c + t.audioColumns.indexOf('key')], t.audio[k * c + t.audioColumns.indexOf('time_signature')]]).toEqual([Math.fround(0.85), 11, 4]);
+      expect(t.artistIds[k]).toBe('Wizkid');
+      const a = await getItemAttributes(h.db, { itemKind: 'artist', source: 'spotify' });
+      expect(a.ids.length).toBe(9947);
+      const ga = a.ids.indexOf('Wizkid');
+      expect([a.genreOrigins[ga], Number.isNaN(a.audio[ga * c + a.audioColumns.indexOf('energy')]!)]).toEqual(['track-genres', false]);
+      const mains = await count(`select count(distinct artist_id) n from tracks where source = 'spotify'`);
+      expect(a.genreOrigins.filter((o) => o === 'track-genres').length).toBe(mains);
+      const u = await getUserAttributes(h.db, { source: 'lastfm-360k' });
+      expect(u.ids.length).toBe(await count(`select count(*) n from users where source = 'lastfm-360k'`));
+      const ui = u.ids.indexOf('00000c289a1829a808ac09c00daf10bc3c4e223b');
+      expect([u.genders[ui], u.ages[ui], u.countries[ui], u.signupDates[ui]]).toEqual(['f', 22, 'Germany', '2007-02-01']);
     });
 
     it('imports the Last.fm 360K sample: profiles and plays', async () => {

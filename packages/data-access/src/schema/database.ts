@@ -208,6 +208,21 @@ export interface DatasetImportTable {
   completed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/**
+ * Membership of a user–item pair in a benchmark split (e.g. `lastfm-2k` / `train`), with its
+ * weight and the 1-based line of the source file it came from (reads keep file order).
+ * `item_id` is `artists.id` or `tracks.id` by `item_kind` (validated at import, no foreign key).
+ */
+export interface InteractionSplitTable {
+  dataset: string;
+  split: string;
+  item_kind: 'artist' | 'track';
+  user_id: number;
+  item_id: number;
+  weight: number;
+  line: number;
+}
+
 /** One training run of a model (experiment tracking). */
 export interface ModelRunTable {
   id: string;
@@ -281,6 +296,7 @@ export interface TunekitDatabase {
   playlists: PlaylistTable;
   playlist_tracks: PlaylistTrackTable;
   dataset_imports: DatasetImportTable;
+  interaction_splits: InteractionSplitTable;
   model_runs: ModelRunTable;
   run_metrics: RunMetricTable;
   evaluation_results: EvaluationResultTable;
@@ -320,6 +336,8 @@ export type NewUser = Insertable<UserTable>;
 export type TrackPlay = Selectable<TrackPlayTable>;
 /** A row read from the `artist_plays` table. */
 export type ArtistPlay = Selectable<ArtistPlayTable>;
+/** A row read from the `interaction_splits` table. */
+export type InteractionSplitRow = Selectable<InteractionSplitTable>;
 /** A row read from the `model_runs` table. */
 export type ModelRun = Selectable<ModelRunTable>;
 /** A row to insert into the `model_runs` table. */
