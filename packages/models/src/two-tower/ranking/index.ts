@@ -1,0 +1,13 @@
+export { fitCompatibility, compatibilityFeatures } from './compatibility-features';
+export type { CompatibilityInput, CompatibilityState, UserItemsCsr } from './compatibility-features';
+export { rankingConfigSchema } from './ranking.config';
+export type { RankingConfig } from './ranking.config';
+export { scorePairs, rerank, rankingInputNames } from './ranking.model';
+export type { Ranker, RankingHead, DenseLayer, TowerVectors } from './ranking.model';
+export { fitRanker } from './ranking.trainer';
+export type { RankerData, RankerFit, RankingEpoch, RankingHooks } from './ranking.trainer';
+export { rankingAuc, rerankingScorer } from './ranking.eval';
+export type { PairAucs, RankingAucOptions, RerankingOptions } from './ranking.eval';
+export type { CsrRows } from './negative-sampling';
+export { saveRanker, loadRanker, RANKER_JSON, RANKER_BIN } from './ranking.artifacts';
+export type { SaveRankerOptions, LoadedRanker } from './ranking.artifacts';
