@@ -21,6 +21,8 @@ export async function evaluate(options: {
   workspaceRoot: string;
   log: Logger;
   outRoot?: string;
+  /** Where trained runs live (default `$TUNEKIT_MODELS_ROOT`, else `artifacts/models`). */
+  modelsRoot?: string;
   registry?: Readonly<Record<string, EvalTask>>;
 }): Promise<{ outDir: string; result: EvaluationResult }> {
   const { args, workspaceRoot, log } = options;
@@ -37,7 +39,7 @@ export async function evaluate(options: {
       config,
       db: handle,
       workspaceRoot,
-      modelsRoot: join(workspaceRoot, 'artifacts', 'models'),
+      modelsRoot: options.modelsRoot ?? process.env['TUNEKIT_MODELS_ROOT'] ?? join(workspaceRoot, 'artifacts', 'models'),
       outDir,
       flags: args.extra,
       log: log.child(task.family),

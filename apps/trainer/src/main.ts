@@ -15,7 +15,7 @@ const log = createLogger('trainer');
 
 try {
   const args = parseAppArgs(process.argv.slice(2));
-  const result = await train({ args, workspaceRoot, artifactsRoot: join(workspaceRoot, 'artifacts', 'models'), log });
+  const result = await train({ args, workspaceRoot, artifactsRoot: process.env['TUNEKIT_MODELS_ROOT'] ?? join(workspaceRoot, 'artifacts', 'models'), log });
   log.info(`done: ${result.runDir}`, result.metrics);
 } catch (e) {
   if (isTunekitError(e)) log.error(`${e.name} ${e.code}: ${e.message}`);

@@ -1,23 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { CliError } from '@tunekit/cli-kit';
 import { bootstrapCI, catalogueCoverage, compareSystems, exposureCounts, intraListDiversity, ndcgAtK, novelty, serendipity } from '@tunekit/metrics';
 import {
+  buildInteractionMatrix,
   ease,
   evaluateFullRanking,
   indexHeldOut,
   itemDegrees,
   itemKnn,
+  loadRanker,
   loadTwoTower,
+  RANKER_JSON,
+  rankingAuc,
+  rerankingScorer,
+  type PairAucs,
   mostPopular,
   recommend,
   towerVectors,
+  userVector,
   vectorScorer,
   type EaseModel,
   type FullRankingResult,
   type FullSortScorer,
 } from '@tunekit/models';
+import { getInteractionSplit, importInteractionSplit } from '@tunekit/data-access';
 import { initRuntime } from '@tunekit/runtime';
 import { findRunDir, readRunEpochs } from '../runs';
 import { coverageCurveChart } from '../report/chart-specs';
@@ -29,14 +37,17 @@ const TwoTowerEvalSchema = z
     model: z.string(),
     /** Run id, or `latest`. */
     run: z.string().default('latest'),
+    /**
+     * Held-out interactions. A model trained on a benchmark split names its test file here (imported
+     * into interaction_splits like the train file); a model trained on a holdout of the play log is
+     * evaluated on the pairs its run saved (`held-out.json`), so leave `test` out.
+     */
     data: z
       .object({
-        /** The training file the model was trained on (user<TAB>item<TAB>weight, header). */
-        train: z.string(),
-        /** Held-out interactions: binary relevance per user. */
-        test: z.string(),
+        test: z.object({ file: z.string(), dataset: z.string(), split: z.string().default('test') }).strict().optional(),
       })
-      .strict(),
+      .strict()
+      .default({}),
     baselines: z
       .object({
         mostPopular: z.boolean().default(true),
@@ -58,23 +69,19 @@ const TwoTowerEvalSchema = z
   })
   .strict();
 
-function readPairs(root: string, p: string): { users: string[]; items: string[] } {
-  const path = isAbsolute(p) ? p : join(root, p);
-  let text: string;
+interface HeldOutPairs {
+  users: string[];
+  items: string[];
+}
+
+/** The run's held-out pairs (holdout-trained models), with the cold-start users' encoded feature rows. */
+function readHeldOut(runDir: string): { test: HeldOutPairs; cold: HeldOutPairs; coldUserFeatures?: { userIds: string[]; names: string[]; values: number[] } } {
+  const path = join(runDir, 'held-out.json');
   try {
-    text = readFileSync(path, 'utf8');
+    return JSON.parse(readFileSync(path, 'utf8')) as ReturnType<typeof readHeldOut>;
   } catch (err) {
-    throw new CliError('CONFIG_INVALID', `Cannot read ${path}: ${(err as Error).message}. The Last.fm benchmark lives in ../shared/data/benchmarks/lastfm-2k (see ../shared/data/README.md).`, { cause: err, context: { path } });
+    throw new CliError('CONFIG_INVALID', `Cannot read ${path}: ${(err as Error).message}. The model was not trained on a holdout of the play log: name its test split in data.test (file, dataset).`, { cause: err, context: { key: 'data.test', path } });
   }
-  const users: string[] = [];
-  const items: string[] = [];
-  for (const line of text.split(/\r?\n/).slice(1)) {
-    if (line === '') continue;
-    const [u, i] = line.split('\t');
-    users.push(u ?? '');
-    items.push(i ?? '');
-  }
-  return { users, items };
 }
 
 const RANK_KEYS = ['ndcg@10', 'recall@20', 'hit@10', 'map@10', 'mrr', 'auc'] as const;
@@ -95,13 +102,25 @@ export const twoTowerEvalTask = defineEvalTask({
     const art = loadTwoTower(runDir);
     await initRuntime({ log: (m) => log.info(m) });
     const vocab = { userIds: art.userIds, itemIds: art.itemIds };
-    const trainPairs = readPairs(workspaceRoot, config.data.train);
-    const train = indexHeldOut(trainPairs.users, trainPairs.items, vocab);
-    if (train.dropped > 0) {
-      throw new CliError('CONFIG_INVALID', `${config.data.train} has ${train.dropped} pairs whose user or item the model ${runDir} never saw: evaluate with the file it was trained on.`, { context: { key: 'data.train' } });
+    // The model's own training history is the matrix every system is fitted on and masks.
+    const historyUsers = new Int32Array(art.historyItems.length);
+    for (let u = 0; u < art.userIds.length; u++) historyUsers.fill(u, art.historyPtr[u]!, art.historyPtr[u + 1]!);
+    const x = buildInteractionMatrix(historyUsers, art.historyItems, art.userIds.length, art.itemIds.length);
+    let testPairs: HeldOutPairs;
+    let heldOut: ReturnType<typeof readHeldOut> | null = null;
+    if (config.data.test) {
+      const t = config.data.test;
+      const path = isAbsolute(t.file) ? t.file : join(workspaceRoot, t.file);
+      const meta = (art.metadata ?? {}) as { userSource?: string; itemSource?: string };
+      if (!meta.userSource || !meta.itemSource) throw new CliError('CONFIG_INVALID', `${runDir}: the artifacts do not record userSource/itemSource; retrain the model with this version.`, { context: { key: 'model' } });
+      const r = await importInteractionSplit(ctx.db.db, { path, dataset: t.dataset, split: t.split, itemKind: art.itemKind as 'artist' | 'track', userSource: meta.userSource, itemSource: meta.itemSource });
+      if (r.rowsImported > 0) log.info(`imported ${path} into interaction_splits as ${t.dataset}/${t.split}: ${r.rowsImported} rows`);
+      const s = await getInteractionSplit(ctx.db.db, { dataset: t.dataset, split: t.split, itemKind: art.itemKind as 'artist' | 'track' });
+      testPairs = { users: s.userIds, items: s.itemIds };
+    } else {
+      heldOut = readHeldOut(runDir);
+      testPairs = heldOut.test;
     }
-    const x = train.matrix;
-    const testPairs = readPairs(workspaceRoot, config.data.test);
     const test = indexHeldOut(testPairs.users, testPairs.items, vocab);
     const rel = { ptr: test.matrix.userPtr, items: test.matrix.userItems };
     log.info(`${x.nUsers} users × ${x.nItems} ${art.itemKind}s; test pairs ${testPairs.users.length} (${test.dropped} dropped: item or user not in train)`);
@@ -109,6 +128,16 @@ export const twoTowerEvalTask = defineEvalTask({
     const U = towerVectors(art.weights.userTable, art.weights.userProj, art.userFeatureNames.length > 0 ? art.userFeatures : null, x.nUsers, art.dim, art.members ?? 1);
     const V = towerVectors(art.weights.itemTable, art.weights.itemProj, art.itemFeatureNames.length > 0 ? art.itemFeatures : null, x.nItems, art.dim, art.members ?? 1);
     const systems: { name: string; make: () => FullSortScorer }[] = [{ name: 'model', make: () => vectorScorer(U, V, art.dim) }];
+    // Retrieval + ranking: the run's ranking head (if trained) re-scores the model's top-N.
+    const rankerDir = join(runDir, 'ranking');
+    const ranker = existsSync(join(rankerDir, RANKER_JSON)) ? loadRanker(rankerDir) : null;
+    let rankingAucs: PairAucs | null = null;
+    if (ranker) {
+      const topN = Number((ranker.metadata as { topN?: number } | undefined)?.topN ?? 100);
+      systems.push({ name: 'model+ranking', make: () => rerankingScorer(ranker, vectorScorer(U, V, art.dim), { topN, exclude: { ptr: x.userPtr, items: x.userItems }, name: 'model+ranking' }) });
+      rankingAucs = rankingAuc(ranker, { ptr: x.userPtr, items: x.userItems }, rel);
+      log.info(`ranking head on test pairs: sampled AUC ${rankingAucs.auc.toFixed(4)} vs u·v ${rankingAucs.dotAuc.toFixed(4)} vs popularity ${rankingAucs.popularityAuc.toFixed(4)} (${rankingAucs.positives} positives, ${rankingAucs.negatives} negatives)`);
+    }
     if (config.baselines.mostPopular) systems.push({ name: 'most-popular', make: () => mostPopular(x) });
     if (config.baselines.itemKnnK > 0) systems.push({ name: 'itemknn', make: () => itemKnn(x, { k: config.baselines.itemKnnK }) });
     if (config.baselines.easeLambda > 0) systems.push({ name: 'ease', make: () => ease(x, { lambda: config.baselines.easeLambda }) });
@@ -150,7 +179,48 @@ export const twoTowerEvalTask = defineEvalTask({
     }
     if (worst > 1e-9) throw new CliError('CONFIG_INVALID', `Internal check failed: NDCG@10 from evaluateFullRanking and @tunekit/metrics differ by ${worst}.`);
 
-    const baselineNames = systems.map((s) => s.name).filter((n) => n !== 'model');
+    // Cold-start users (held out entirely: no id in training) are served from their features alone
+    // (the unknown-id row + the user tower's features), ranked over the whole training catalogue.
+    let coldStart: Record<string, unknown> | null = null;
+    if (heldOut && heldOut.cold.users.length > 0) {
+      const coldIds = [...new Set(heldOut.cold.users)];
+      const coldIndex = new Map(coldIds.map((id, k) => [id, k]));
+      const itemIdx = new Map(art.itemIds.map((id, k) => [id, k]));
+      const cu: number[] = [];
+      const ci: number[] = [];
+      heldOut.cold.users.forEach((u, k) => {
+        const i = itemIdx.get(heldOut!.cold.items[k]!);
+        if (i !== undefined) {
+          cu.push(coldIndex.get(u)!);
+          ci.push(i);
+        }
+      });
+      const coldRel = buildInteractionMatrix(cu, ci, coldIds.length, x.nItems);
+      const noHistory = buildInteractionMatrix([], [], coldIds.length, x.nItems);
+      const f = heldOut.coldUserFeatures;
+      const featRow = new Map((f?.userIds ?? []).map((id, k) => [id, k]));
+      const Uc = new Float32Array(coldIds.length * art.dim);
+      coldIds.forEach((id, k) => {
+        const row = featRow.get(id);
+        const features = row === undefined || !f ? {} : Object.fromEntries(f.names.map((n, c) => [n, f.values[row * f.names.length + c]!]));
+        Uc.set(userVector(art, { features }).vector, k * art.dim);
+      });
+      const coldSystems: [string, FullSortScorer][] = [['model', vectorScorer(Uc, V, art.dim)], ['most-popular', mostPopular(x)]];
+      const coldResults = new Map(coldSystems.map(([n, scorer]) => [n, evaluateFullRanking(scorer, noHistory, { ptr: coldRel.userPtr, items: coldRel.userItems })]));
+      const cm = coldResults.get('model')!;
+      const cp = coldResults.get('most-popular')!;
+      const c = compareSystems(cm.perUser['ndcg@10']!, cp.perUser['ndcg@10']!, { rounds: config.significance.rounds, seed: config.significance.seed });
+      coldStart = {
+        users: cm.users.length,
+        pairs: ci.length,
+        user_features: art.userFeatureNames.length,
+        model: cm.means,
+        'most-popular': cp.means,
+        ndcg10_vs_most_popular: { mean_difference: c.difference.mean, ci95: [c.difference.lower, c.difference.upper], permutation_p: c.permutation.pValue, n: c.n },
+      };
+      log.info(`cold-start users (${cm.users.length}, features only): NDCG@10 ${cm.means['ndcg@10']!.toFixed(4)} vs most-popular ${cp.means['ndcg@10']!.toFixed(4)} (p = ${c.permutation.pValue.toFixed(4)})`);
+    }
+    const baselineNames = systems.map((s) => s.name).filter((n) => n !== 'model' && n !== 'model+ranking');
     const best = baselineNames.reduce<string | null>((b, n) => (b === null || metrics.get(n)!['ndcg@10']! > metrics.get(b)!['ndcg@10']! ? n : b), null);
     const significance: Record<string, unknown> = { best_baseline: best, metric: 'ndcg@10', test: 'paired permutation (sign-flip) + paired t-test, per user; bootstrap 95% CI of the mean difference' };
     for (const n of baselineNames) {
@@ -227,7 +297,7 @@ export const twoTowerEvalTask = defineEvalTask({
       references: config.references,
       population: { users_evaluated: mr.users.length, users: x.nUsers, items: x.nItems, item_kind: art.itemKind, test_pairs: testPairs.users.length, test_pairs_dropped: test.dropped },
       significance,
-      extra: { timing, selection: report.selection ?? null },
+      extra: { timing, selection: report.selection ?? null, ...(coldStart ? { cold_start: coldStart } : {}), ...(rankingAucs ? { ranking_auc: rankingAucs } : {}) },
       charts,
       tables,
       runDir,

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { CliError, type Logger } from '@tunekit/cli-kit';
-import { importFma, importLastfm2k, importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
+import { importFma, importLastfm2k, importLastfm360k, importSpotifyTracks, type TunekitDb } from '@tunekit/data-access';
 import { generateSynthetic, SYNTHETIC_SOURCE } from '@tunekit/synth';
 
 /** A dataset the trainer can load into the database before training, by name. */
@@ -60,6 +60,14 @@ export const DATASETS: Readonly<Record<string, DatasetLoader>> = Object.freeze({
     async ensure(db, options, { workspaceRoot, log }) {
       const result = await importLastfm2k(db.db, { dir: path(workspaceRoot, options['dir'], 'dir') });
       if (result.rowsImported > 0) log.info(`imported Last.fm 2k: ${result.rowsImported} rows, ${result.rowsSkipped} skipped`);
+    },
+  },
+  'lastfm-360k': {
+    source: 'lastfm-360k',
+    description: 'Last.fm 360K sample: user profiles (gender, age, country) and user–artist plays (non-commercial: read from ../shared/data only)',
+    async ensure(db, options, { workspaceRoot, log }) {
+      const result = await importLastfm360k(db.db, { dir: path(workspaceRoot, options['dir'], 'dir') });
+      if (result.rowsImported > 0) log.info(`imported Last.fm 360K sample: ${result.rowsImported} rows, ${result.rowsSkipped} skipped`);
     },
   },
   synthetic: {

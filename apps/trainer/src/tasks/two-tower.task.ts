@@ -1,60 +1,34 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { CliError, writeJsonAtomic } from '@tunekit/cli-kit';
+import { writeJsonAtomic } from '@tunekit/cli-kit';
 import {
   carveValidation,
-  categoricalColumns,
+  concatFeatures,
   concatMemberWeights,
-  encodeCategorical,
   evaluateFullRanking,
-  fitCategorical,
   fitTwoTower,
-  indexInteractions,
   saveTwoTower,
   towerVectors,
   twoTowerConfigSchema,
   vectorScorer,
+  fitCompatibility,
+  fitRanker,
+  rankingConfigSchema,
+  saveRanker,
   type FeatureMatrix,
-  type InteractionMatrix,
+  type TwoTowerArtifacts,
   type TwoTowerWeights,
 } from '@tunekit/models';
 import { initRuntime } from '@tunekit/runtime';
+import { fitFeatures, itemColumns, loadTrainingPairs, tagFeatures, TwoTowerDataSchema, TwoTowerFeaturesSchema, userColumns } from './two-tower.data';
 import { defineTrainTask } from '../task';
 
 /** Config of the two-tower trainer task (the YAML minus `task`/`database`). */
 export const twoTowerTaskSchema = z
   .object({
-    data: z
-      .object({
-        /** user<TAB>item<TAB>weight file with a header (the canonical train split). */
-        train: z.string(),
-        /** What the items are (artist, track): stored in the artifacts, never branched on. */
-        itemKind: z.string().default('item'),
-        /** Optional display names of the items (for explanations): a headed TSV with an id and a name column. */
-        itemNames: z.object({ file: z.string(), idColumn: z.string(), nameColumn: z.string() }).strict().optional(),
-        /** Optional item tags from an assignment file (user, item, tag columns, header). */
-        itemTags: z
-          .object({
-            file: z.string(),
-            userColumn: z.string(),
-            itemColumn: z.string(),
-            tagColumn: z.string(),
-            /** Optional id → name file for tag names (two columns, header). */
-            names: z.string().optional(),
-            /** Text encoding of the names file (hetrec's tags.dat is ISO-8859-1). */
-            namesEncoding: z.enum(['utf8', 'latin1']).default('utf8'),
-            /** Keep the most frequent tags (counted as (item, tag) pairs over training items). */
-            top: z.number().int().positive().default(200),
-            minCount: z.number().int().positive().default(2),
-            /** Use only assignments whose (user, item) pair is a training interaction (no leak from held-out plays). */
-            onlyTrainPairs: z.boolean().default(true),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict(),
+    data: TwoTowerDataSchema,
+    features: TwoTowerFeaturesSchema,
     validation: z
       .object({ fraction: z.number().gt(0).lt(1).default(0.2), minItems: z.number().int().positive().default(5), seed: z.number().int().default(7) })
       .strict()
@@ -62,61 +36,25 @@ export const twoTowerTaskSchema = z
     /** After early stopping on the validation carve-out, retrain on all of train for the best epoch count. */
     refit: z.boolean().default(true),
     model: twoTowerConfigSchema.default(twoTowerConfigSchema.parse({})),
+    /**
+     * Optional ranking stage: an MLP head over [u | v | u⊙v | u·v | compatibility features] that
+     * re-scores the retrieval top-N. It is trained on the validation carve-out (pairs the selection
+     * towers never saw) with the selection run's towers, which it keeps.
+     */
+    ranking: z
+      .object({
+        /** Share of the carve-out's pairs the head learns from; the rest early-stops it (validation AUC). */
+        positivesShare: z.number().gt(0).lt(1).default(0.75),
+        /** Retrieval candidates per user the head re-scores (evaluator, recommender). */
+        topN: z.number().int().positive().default(100),
+        /** Age-group boundaries (years) of the age×genre feature. */
+        ageGroups: z.array(z.number()).default([18, 25, 35, 45, 55]),
+        head: rankingConfigSchema.default(rankingConfigSchema.parse({})),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
-
-function resolvePath(root: string, p: string): string {
-  return isAbsolute(p) ? p : join(root, p);
-}
-
-/** Reads a headed tab-separated file into rows of strings (small files: whole-file read). */
-function readTsv(path: string, encoding: 'utf8' | 'latin1' = 'utf8'): { header: string[]; rows: string[][] } {
-  let text: string;
-  try {
-    text = readFileSync(path, encoding);
-  } catch (err) {
-    throw new CliError('CONFIG_INVALID', `Cannot read ${path}: ${(err as Error).message}. The Last.fm data lives in ../shared/data (see its README.md).`, { cause: err, context: { path } });
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  return { header: (lines[0] ?? '').split('\t'), rows: lines.slice(1).map((l) => l.split('\t')) };
-}
-
-function column(header: string[], name: string, path: string): number {
-  const k = header.indexOf(name);
-  if (k < 0) throw new CliError('CONFIG_INVALID', `${path}: no column "${name}" (columns: ${header.join(', ')}).`, { context: { path, column: name } });
-  return k;
-}
-
-/** Multi-hot tag features of the items (top tags; rare → <other>; none → <unknown>). */
-function tagFeatures(root: string, cfg: NonNullable<z.infer<typeof twoTowerTaskSchema>['data']['itemTags']>, itemIds: string[], userIds: string[], x: InteractionMatrix): { features: FeatureMatrix; vocabulary: string[] } {
-  const path = resolvePath(root, cfg.file);
-  const { header, rows } = readTsv(path);
-  const [cu, ci, ct] = [column(header, cfg.userColumn, path), column(header, cfg.itemColumn, path), column(header, cfg.tagColumn, path)];
-  const itemIndex = new Map(itemIds.map((id, k) => [id, k]));
-  const userIndex = new Map(userIds.map((id, k) => [id, k]));
-  const names = new Map<string, string>();
-  if (cfg.names) {
-    const n = readTsv(resolvePath(root, cfg.names), cfg.namesEncoding);
-    for (const r of n.rows) names.set(r[0] ?? '', r[1] ?? '');
-  }
-  const tagsOf: Set<string>[] = itemIds.map(() => new Set<string>());
-  for (const r of rows) {
-    const i = itemIndex.get(r[ci] ?? '');
-    if (i === undefined) continue;
-    if (cfg.onlyTrainPairs) {
-      const u = userIndex.get(r[cu] ?? '');
-      if (u === undefined) continue;
-      const row = x.userItems.subarray(x.userPtr[u]!, x.userPtr[u + 1]!);
-      if (!row.includes(i)) continue;
-    }
-    const t = r[ct] ?? '';
-    tagsOf[i]!.add(names.get(t) ?? t);
-  }
-  const values = tagsOf.map((s) => (s.size > 0 ? [...s] : null));
-  const vocab = fitCategorical('tag', values, cfg.minCount, cfg.top);
-  const rare = new Set(values.flatMap((v) => v ?? []));
-  return { features: { names: categoricalColumns(vocab), values: encodeCategorical(vocab, values, rare) }, vocabulary: [...vocab.categories] };
-}
 
 /**
  * Two-tower hybrid recommender on user–item plays (`data.train`), optionally with item tags:
@@ -130,49 +68,125 @@ export const twoTowerTask = defineTrainTask({
   schema: twoTowerTaskSchema,
   flagOverrides: (flags) => (typeof flags['epochs'] === 'string' ? [`model.epochs=${flags['epochs']}`] : []),
   async run(ctx) {
-    const { config, log, workspaceRoot } = ctx;
+    const { config, db, log, workspaceRoot } = ctx;
+    const loaded = await loadTrainingPairs(db, config.data, { workspaceRoot, log });
     const runtime = await initRuntime({ log: (m) => log.info(m) });
-    const trainPath = resolvePath(workspaceRoot, config.data.train);
-    const { header, rows } = readTsv(trainPath);
-    const [cu, ci] = [0, 1];
-    if (header.length < 2) throw new CliError('CONFIG_INVALID', `${trainPath}: expected user<TAB>item[<TAB>weight] columns, got "${header.join('\t')}".`, { context: { path: trainPath } });
-    const data = indexInteractions(rows.map((r) => r[cu] ?? ''), rows.map((r) => r[ci] ?? ''));
+    const data = loaded.indexed;
     const x = data.matrix;
-    log.info(`${x.nUsers} users × ${x.nItems} ${config.data.itemKind}s, ${x.userItems.length} interactions (${trainPath})`);
-    let itemFeatures: FeatureMatrix | undefined;
+    log.info(`${x.nUsers} users × ${x.nItems} ${config.data.itemKind}s, ${x.userItems.length} interactions (${loaded.description})`);
+    // Side features: item attributes and user profiles from the database through the feature specs
+    // (fitted on the training rows), plus the item tag block.
+    const items = await itemColumns(db, config.data, data.itemIds);
+    const users = await userColumns(db, config.data, data.userIds, { userPtr: x.userPtr, userItems: x.userItems, weights: loaded.pairWeights, nItems: x.nItems }, items);
+    const userSpec = fitFeatures(config.features.user, users, 'features.user');
+    const itemSpec = fitFeatures(config.features.item, items.columns, 'features.item');
     let tagVocabulary: string[] = [];
+    const itemBlocks: FeatureMatrix[] = itemSpec ? [itemSpec.matrix] : [];
     if (config.data.itemTags) {
-      const t = tagFeatures(workspaceRoot, config.data.itemTags, data.itemIds, data.userIds, x);
-      itemFeatures = t.features;
+      const t = await tagFeatures(db, config.data.itemTags, config.data, data);
+      itemBlocks.push(t.features);
       tagVocabulary = t.vocabulary;
       log.info(`item tag features: ${t.features.names.length} columns (top ${config.data.itemTags.top}, onlyTrainPairs ${config.data.itemTags.onlyTrainPairs})`);
     }
-    let itemNames: string[] | undefined;
-    if (config.data.itemNames) {
-      const path = resolvePath(workspaceRoot, config.data.itemNames.file);
-      const t = readTsv(path);
-      const [ci, cn] = [column(t.header, config.data.itemNames.idColumn, path), column(t.header, config.data.itemNames.nameColumn, path)];
-      const byId = new Map(t.rows.map((r) => [r[ci] ?? '', r[cn] ?? '']));
-      itemNames = data.itemIds.map((id) => byId.get(id) ?? '');
+    const itemFeatures = itemBlocks.length > 0 ? concatFeatures(x.nItems, itemBlocks) : undefined;
+    const userFeatures = userSpec?.matrix;
+    if (userFeatures) log.info(`user features (${userFeatures.names.length}): ${userFeatures.names.slice(0, 12).join(', ')}${userFeatures.names.length > 12 ? ', …' : ''}`);
+    if (itemSpec) log.info(`item features (${itemSpec.matrix.names.length}): ${itemSpec.matrix.names.slice(0, 12).join(', ')}${itemSpec.matrix.names.length > 12 ? ', …' : ''}`);
+    // Cold-start users: their feature rows from demographics and an empty history (what serving knows
+    // about a new user), saved with the held-out pairs for the evaluator.
+    let coldUserFeatures: { userIds: string[]; names: string[]; values: number[] } | undefined;
+    if (loaded.heldOut && userSpec && loaded.heldOut.cold.users.length > 0) {
+      const coldIds = [...new Set(loaded.heldOut.cold.users)];
+      const cols = await userColumns(db, config.data, coldIds, { userPtr: new Int32Array(coldIds.length + 1), userItems: new Int32Array(0), weights: new Float32Array(0), nItems: x.nItems }, items);
+      const t = userSpec.fitted.transform(cols);
+      coldUserFeatures = { userIds: coldIds, names: [...t.featureNames], values: Array.from(t.matrix) };
     }
+    const itemNames = items.columns['name'] ? Array.from(items.columns['name'] as ArrayLike<unknown>, (n) => (typeof n === 'string' ? n : '')) : undefined;
+    const dim = config.model.dim;
+    const selection0Config = twoTowerConfigSchema.parse(config.model);
+    const artifactsOf = (weights: TwoTowerWeights, width: number, members: number, cfg: TwoTowerArtifacts['config'], historyPtr: Int32Array, historyItems: Int32Array, metadata: Record<string, unknown>): TwoTowerArtifacts => ({
+      itemKind: config.data.itemKind,
+      dim: width,
+      ...(members > 1 ? { members } : {}),
+      config: cfg,
+      userIds: data.userIds,
+      itemIds: data.itemIds,
+      ...(itemNames ? { itemNames } : {}),
+      userFeatureNames: userFeatures?.names ?? [],
+      itemFeatureNames: itemFeatures?.names ?? [],
+      weights,
+      userFeatures: userFeatures?.values ?? new Float32Array(0),
+      itemFeatures: itemFeatures?.values ?? new Float32Array(0),
+      historyPtr,
+      historyItems,
+      metadata,
+    });
     const { train, validation } = carveValidation(x, config.validation.fraction, config.validation.minItems, config.validation.seed);
     log.info(`validation carve-out: ${validation.userItems.length} pairs held out of ${x.userItems.length}`);
-    const features = itemFeatures ? { itemFeatures } : {};
+    const features = { ...(itemFeatures ? { itemFeatures } : {}), ...(userFeatures ? { userFeatures } : {}) };
     const selection = await fitTwoTower({ train, validation: { ptr: validation.userPtr, items: validation.userItems }, ...features }, config.model, {
       onEpoch: async (e) => {
         await ctx.recordEpoch(e.epoch, { loss: e.loss, val_ndcg10: e.valNdcg, val_recall20: e.valRecall, seconds: e.seconds });
         log.info(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)} val NDCG@10 ${e.valNdcg.toFixed(4)} recall@20 ${e.valRecall.toFixed(4)} (${e.seconds.toFixed(1)} s, ${e.steps} steps)`);
       },
       onCheckpoint: (epoch, w) => {
-        writeJsonAtomic(join(ctx.runDir, 'checkpoint.json'), { epoch, note: 'best validation epoch so far; weights are written at the end of the run' });
-        void w;
+        // Best-so-far weights on disk (atomic per file), so a killed run keeps its best epoch.
+        saveTwoTower(join(ctx.runDir, 'checkpoint'), artifactsOf(w, dim, 1, selection0Config, train.userPtr, train.userItems, { epoch, note: 'best validation epoch so far (carve-out training part)' }));
+        writeJsonAtomic(join(ctx.runDir, 'checkpoint.json'), { epoch, dir: 'checkpoint', note: 'best validation epoch so far; final weights are written at the end of the run' });
       },
     });
     log.info(`best validation epoch ${selection.bestEpoch}: NDCG@10 ${selection.bestValNdcg.toFixed(4)}`);
+    let rankingSummary: Record<string, unknown> | null = null;
+    if (config.ranking) {
+      const rc = config.ranking;
+      // Towers of the selection run (fitted on the carve-out's train part); the head learns from
+      // part of the carve-out (pairs those towers never saw) and early-stops on the rest.
+      const towers = {
+        dim,
+        userVectors: towerVectors(selection.weights.userTable, selection.weights.userProj, userFeatures?.values ?? null, train.nUsers, dim),
+        itemVectors: towerVectors(selection.weights.itemTable, selection.weights.itemProj, itemFeatures?.values ?? null, train.nItems, dim),
+      };
+      const parts = carveValidation(validation, 1 - rc.positivesShare, 2, config.validation.seed + 1);
+      const genreIndex = new Map<string, number>();
+      const itemGenre = Int32Array.from(items.genre, (g) => (g === null ? -1 : (genreIndex.get(g) ?? (genreIndex.set(g, genreIndex.size), genreIndex.size - 1))));
+      const ages = users['age'] as ArrayLike<number>;
+      const userAgeGroup = Int32Array.from({ length: x.nUsers }, (_, u) => (Number.isFinite(ages[u]) ? rc.ageGroups.filter((b) => ages[u]! >= b).length : -1));
+      const countries = users['country'] as ArrayLike<string | null>;
+      const countryIndex = new Map<string, number>();
+      const userCountry = Int32Array.from({ length: x.nUsers }, (_, u) => {
+        const c = countries[u];
+        return c === null || c === undefined ? -1 : (countryIndex.get(c) ?? (countryIndex.set(c, countryIndex.size), countryIndex.size - 1));
+      });
+      const years = Float32Array.from(items.columns['year'] as ArrayLike<number>);
+      const known = (a: ArrayLike<number>): boolean => Array.prototype.some.call(a, (v: number) => v >= 0 && Number.isFinite(v));
+      const compatibility = fitCompatibility({
+        train,
+        nUsers: x.nUsers,
+        nItems: x.nItems,
+        ...(known(items.audio.values) ? { itemAudio: items.audio.values, audioNames: items.audio.names } : {}),
+        ...(genreIndex.size > 0 ? { itemGenre } : {}),
+        ...(known(years) ? { itemYear: years } : {}),
+        ...(known(userAgeGroup) ? { userAgeGroup } : {}),
+        ...(countryIndex.size > 0 ? { userCountry } : {}),
+      });
+      log.info(`ranking stage: ${compatibility.names.length} compatibility features (${compatibility.names.slice(0, 8).join(', ')}${compatibility.names.length > 8 ? ', …' : ''}); ${parts.train.userItems.length} positives, ${parts.validation.userItems.length} validation pairs`);
+      const head = await fitRanker(
+        { train, positives: { ptr: parts.train.userPtr, items: parts.train.userItems }, validation: { ptr: parts.validation.userPtr, items: parts.validation.userItems }, towers, compatibility },
+        rc.head,
+        {
+          onEpoch: async (e) => {
+            await ctx.recordEpoch(3000 + e.epoch, { ranking_loss: e.loss, ranking_val_auc: e.valAuc, seconds: e.seconds });
+            log.info(`ranking epoch ${e.epoch}: BCE ${e.loss.toFixed(4)} validation AUC ${e.valAuc.toFixed(4)} (${e.seconds.toFixed(1)} s)`);
+          },
+        },
+      );
+      rankingSummary = { bestEpoch: head.bestEpoch, valAuc: head.bestValAuc, baselineValAuc: head.baselineValAuc, examplesPerEpoch: head.examplesPerEpoch, topN: rc.topN, compatibility: compatibility.names };
+      saveRanker(join(ctx.runDir, 'ranking'), head, { includeTowers: true, metadata: { ...rankingSummary, history: head.history } });
+      log.info(`ranking head: validation AUC ${head.bestValAuc.toFixed(4)} vs u·v ${head.baselineValAuc?.dot.toFixed(4) ?? 'n/a'}, popularity ${head.baselineValAuc?.popularity.toFixed(4) ?? 'n/a'}`);
+    }
     // Seed ensemble: members 2…ensemble trained on the carve-out's train part for the chosen epoch
     // count (member 1 is the selection run's best-epoch weights); the member count is the prefix
     // with the best validation NDCG@10 (a member is only added when it strictly improves it).
-    const dim = config.model.dim;
     const memberSeed = (k: number): number => config.model.seed + 1000 * k;
     const valRel = { ptr: validation.userPtr, items: validation.userItems };
     const ensembleValidation: { members: number; valNdcg10: number; valRecall20: number }[] = [];
@@ -187,7 +201,7 @@ export const twoTowerTask = defineTrainTask({
       let bestVal = -Infinity;
       for (let m = 1; m <= carveMembers.length; m++) {
         const w = concatMemberWeights(carveMembers.slice(0, m), dim);
-        const U = towerVectors(w.userTable, w.userProj, null, train.nUsers, dim * m, m);
+        const U = towerVectors(w.userTable, w.userProj, userFeatures?.values ?? null, train.nUsers, dim * m, m);
         const V = towerVectors(w.itemTable, w.itemProj, itemFeatures?.values ?? null, train.nItems, dim * m, m);
         const r = evaluateFullRanking(vectorScorer(U, V, dim * m), train, valRel, { topOnly: true });
         const row = { members: m, valNdcg10: r.means['ndcg@10']!, valRecall20: r.means['recall@20']! };
@@ -216,26 +230,25 @@ export const twoTowerTask = defineTrainTask({
         finalMembers.push(final.weights);
       }
     }
-    saveTwoTower(ctx.runDir, {
-      itemKind: config.data.itemKind,
-      dim: dim * members,
-      ...(members > 1 ? { members } : {}),
-      config: { ...final.config, seed: config.model.seed },
-      userIds: data.userIds,
-      itemIds: data.itemIds,
-      ...(itemNames ? { itemNames } : {}),
-      userFeatureNames: [],
-      itemFeatureNames: itemFeatures?.names ?? [],
-      weights: members > 1 ? concatMemberWeights(finalMembers, dim) : finalMembers[0]!,
-      userFeatures: new Float32Array(0),
-      itemFeatures: itemFeatures?.values ?? new Float32Array(0),
-      historyPtr: x.userPtr,
-      historyItems: x.userItems,
-      metadata: { tagVocabulary, trainFile: config.data.train, ensembleValidation, memberSeeds: finalMembers.map((_, k) => memberSeed(k)) },
-    });
+    const finalWeights = members > 1 ? concatMemberWeights(finalMembers, dim) : finalMembers[0]!;
+    saveTwoTower(
+      ctx.runDir,
+      artifactsOf(finalWeights, dim * members, members, { ...final.config, seed: config.model.seed }, x.userPtr, x.userItems, {
+        tagVocabulary,
+        interactions: { ...config.data.interactions, description: loaded.description },
+        userSource: config.data.userSource,
+        itemSource: config.data.itemSource,
+        ensembleValidation,
+        memberSeeds: finalMembers.map((_, k) => memberSeed(k)),
+        ...(userSpec ? { userSpec: userSpec.fitted.toJSON() } : {}),
+        ...(itemSpec ? { itemSpec: itemSpec.fitted.toJSON() } : {}),
+      }),
+    );
+    if (loaded.heldOut) writeJsonAtomic(join(ctx.runDir, 'held-out.json'), { note: 'held-out pairs of this run (external ids): warm users\' test pairs and cold-start users\' pairs', ...loaded.heldOut, test: { ...loaded.heldOut.test, weights: Array.from(loaded.heldOut.test.weights) }, cold: { ...loaded.heldOut.cold, weights: Array.from(loaded.heldOut.cold.weights) }, ...(coldUserFeatures ? { coldUserFeatures } : {}) });
     const report = {
       selection: { bestEpoch: selection.bestEpoch, bestValNdcg: selection.bestValNdcg, history: selection.history },
       ensemble: { members, validation: ensembleValidation },
+      ranking: rankingSummary,
       refit: config.refit ? { history: final.history } : null,
       secondsPerEpoch: final.secondsPerEpoch,
       stepsPerEpoch: final.stepsPerEpoch,
@@ -243,8 +256,8 @@ export const twoTowerTask = defineTrainTask({
     };
     writeJsonAtomic(join(ctx.runDir, 'training-report.json'), report);
     return {
-      metrics: { val_ndcg10: selection.bestValNdcg, ...(ensembleValidation.length > 0 ? { ensemble_val_ndcg10: Math.max(...ensembleValidation.map((r) => r.valNdcg10)) } : {}), ensemble_members: members, best_epoch: selection.bestEpoch, seconds_per_epoch: final.secondsPerEpoch, steps_per_epoch: final.stepsPerEpoch },
-      dataHash: createHash('sha256').update(readFileSync(trainPath)).digest('hex').slice(0, 16),
+      metrics: { val_ndcg10: selection.bestValNdcg, ...(rankingSummary ? { ranking_val_auc: rankingSummary['valAuc'] as number } : {}), ...(ensembleValidation.length > 0 ? { ensemble_val_ndcg10: Math.max(...ensembleValidation.map((r) => r.valNdcg10)) } : {}), ensemble_members: members, best_epoch: selection.bestEpoch, seconds_per_epoch: final.secondsPerEpoch, steps_per_epoch: final.stepsPerEpoch },
+      dataHash: createHash('sha256').update(data.userIds.join('\n')).update('\0').update(data.itemIds.join('\n')).update(Buffer.from(x.userItems.buffer, x.userItems.byteOffset, x.userItems.byteLength)).digest('hex').slice(0, 16),
       backend: runtime.backend,
     };
   },

@@ -14,3 +14,4 @@ export { saveTwoTower, loadTwoTower } from './two-tower.artifacts';
 export type { TwoTowerArtifacts } from './two-tower.artifacts';
 export { recommend, userVector } from './two-tower.inference';
 export type { Explanation, Recommendation, RecommendOptions, RecommendQuery } from './two-tower.inference';
+export * from './ranking/index';
