@@ -41,7 +41,7 @@ const explanation: JsonSchema = {
     features: {
       type: 'array',
       description: 'terms that raised the score most (exact additive shares of u·v)',
-      items: { type: 'object', properties: { side: { type: 'string', enum: ['user', 'item'] }, name: { type: 'string' }, contribution: { type: 'number' } } },
+      items: { type: 'object', properties: { side: { type: 'string', enum: ['user', 'item'] }, name: { type: 'string' }, contribution: { type: 'number' }, method: { type: 'string', enum: ['exact', 'occlusion'] } } },
     },
   },
 };

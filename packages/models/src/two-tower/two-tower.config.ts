@@ -40,6 +40,27 @@ export const twoTowerConfigSchema = z
      * 1 = a single model (the default; older artifacts are single-member).
      */
     ensemble: z.number().int().min(1).max(16).default(1),
+    /**
+     * Hidden layer widths of each tower's feature path. [] (the default) keeps the linear
+     * projection f·W (exact explanations, bit-identical to the linear-only models); otherwise the
+     * feature path is f → [Dense → BatchNorm → ReLU (→ dropout)]* → Dense(dim), added to the id
+     * (and entity) embeddings before the L2 normalisation.
+     */
+    hidden: z.array(z.number().int().positive()).default([]),
+    /** Batch-norm after every hidden Dense layer (absent = true when `hidden` is non-empty). */
+    batchNorm: z.boolean().optional(),
+    /** Moving-average momentum of the batch-norm statistics used at inference (Keras: moving = m·moving + (1 − m)·batch). */
+    batchNormMomentum: z.number().min(0).lt(1).default(0.99),
+    /**
+     * Scale of the feature MLP's output-layer Glorot initialiser (relative to Glorot; the layer's
+     * 1/width output multiplier is compensated). Small, so the feature path starts well below the
+     * id embeddings, as the linear projection (0.1 × Glorot over sparse multi-hot inputs) does.
+     */
+    mlpInitScale: z.number().positive().default(0.01),
+    /** Dropout rate after every hidden layer of the feature MLP (0 = none). */
+    dropout: z.number().min(0).lt(1).default(0),
+    /** Probability of replacing an entity id (artist, country, …) by its table's "unknown" row during training, so unseen entities get a trained vector. */
+    entityDropout: z.number().min(0).max(1).default(0),
     /** Seed of initialisers, shuffles and samplers. */
     seed: z.number().int().default(42),
   })
