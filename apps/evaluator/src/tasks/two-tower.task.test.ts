@@ -12,6 +12,9 @@ import { evaluate } from '../evaluate';
 const root = resolve(import.meta.dirname, '../../../..');
 const silent = createLogger('test', { write: () => undefined });
 
+/** The parts of the YAML configs the test rewrites. */
+type Cfg = Record<string, unknown> & { data: { load: unknown[] }; model: Record<string, unknown>; ranking: { head: Record<string, unknown> } };
+
 /**
  * End to end through the real CLIs' code: the trainer (spawned, as `nx run trainer:train` runs it)
  * reads user–TRACK plays from a PGlite database, fits the user and item feature specs, trains the
@@ -31,12 +34,12 @@ describe('two-tower on synthetic user–track plays: trainer → evaluator', () 
     await generateSynthetic(h.db, { preset: 'small', seed: 3 });
     await h.close();
     // The shipped config, shrunk: fewer epochs, a smaller head.
-    const cfg = YAML.parse(readFileSync(join(root, 'configs/trainer/two-tower-synthetic.yaml'), 'utf8')) as Record<string, any>;
+    const cfg = YAML.parse(readFileSync(join(root, 'configs/trainer/two-tower-synthetic.yaml'), 'utf8')) as Cfg;
     cfg['data'].load = [];
     cfg['model'] = { ...cfg['model'], epochs: 8, patience: 2 };
     cfg['ranking'].head = { ...cfg['ranking'].head, epochs: 8, patience: 2 };
     writeFileSync(join(dir, 'tt-synth.yaml'), YAML.stringify(cfg));
-    const evalCfg = YAML.parse(readFileSync(join(root, 'configs/evaluator/two-tower-synthetic.yaml'), 'utf8')) as Record<string, any>;
+    const evalCfg = YAML.parse(readFileSync(join(root, 'configs/evaluator/two-tower-synthetic.yaml'), 'utf8')) as Record<string, unknown>;
     evalCfg['model'] = 'tt-synth';
     evalCfg['significance'] = { rounds: 500, seed: 1 };
     writeFileSync(join(dir, 'tt-eval.yaml'), YAML.stringify(evalCfg));

@@ -18,7 +18,7 @@ import {
   type PairAucs,
   mostPopular,
   recommend,
-  towerVectors,
+  artifactVectors,
   userVector,
   vectorScorer,
   type EaseModel,
@@ -75,7 +75,7 @@ interface HeldOutPairs {
 }
 
 /** The run's held-out pairs (holdout-trained models), with the cold-start users' encoded feature rows. */
-function readHeldOut(runDir: string): { test: HeldOutPairs; cold: HeldOutPairs; coldUserFeatures?: { userIds: string[]; names: string[]; values: number[] } } {
+function readHeldOut(runDir: string): { test: HeldOutPairs; cold: HeldOutPairs; coldUserFeatures?: { userIds: string[]; names: string[]; values: number[]; entities?: Record<string, (string | null)[]> } } {
   const path = join(runDir, 'held-out.json');
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as ReturnType<typeof readHeldOut>;
@@ -125,8 +125,8 @@ export const twoTowerEvalTask = defineEvalTask({
     const rel = { ptr: test.matrix.userPtr, items: test.matrix.userItems };
     log.info(`${x.nUsers} users × ${x.nItems} ${art.itemKind}s; test pairs ${testPairs.users.length} (${test.dropped} dropped: item or user not in train)`);
 
-    const U = towerVectors(art.weights.userTable, art.weights.userProj, art.userFeatureNames.length > 0 ? art.userFeatures : null, x.nUsers, art.dim, art.members ?? 1);
-    const V = towerVectors(art.weights.itemTable, art.weights.itemProj, art.itemFeatureNames.length > 0 ? art.itemFeatures : null, x.nItems, art.dim, art.members ?? 1);
+    const U = artifactVectors(art, 'user');
+    const V = artifactVectors(art, 'item');
     const systems: { name: string; make: () => FullSortScorer }[] = [{ name: 'model', make: () => vectorScorer(U, V, art.dim) }];
     // Retrieval + ranking: the run's ranking head (if trained) re-scores the model's top-N.
     const rankerDir = join(runDir, 'ranking');
@@ -203,7 +203,8 @@ export const twoTowerEvalTask = defineEvalTask({
       coldIds.forEach((id, k) => {
         const row = featRow.get(id);
         const features = row === undefined || !f ? {} : Object.fromEntries(f.names.map((n, c) => [n, f.values[row * f.names.length + c]!]));
-        Uc.set(userVector(art, { features }).vector, k * art.dim);
+        const entities = row === undefined || !f?.entities ? {} : Object.fromEntries(Object.entries(f.entities).flatMap(([name, vals]) => (vals[row] == null ? [] : [[name, vals[row]!]])));
+        Uc.set(userVector(art, { features, entities }).vector, k * art.dim);
       });
       const coldSystems: [string, FullSortScorer][] = [['model', vectorScorer(Uc, V, art.dim)], ['most-popular', mostPopular(x)]];
       const coldResults = new Map(coldSystems.map(([n, scorer]) => [n, evaluateFullRanking(scorer, noHistory, { ptr: coldRel.userPtr, items: coldRel.userItems })]));

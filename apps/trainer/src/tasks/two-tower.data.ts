@@ -71,6 +71,9 @@ export const TwoTowerDataSchema = z
   .strict();
 export type TwoTowerDataConfig = z.infer<typeof TwoTowerDataSchema>;
 
+/** An entity feature: a column embedded with its own table; values seen fewer than `minCount` times share the unknown row. */
+const EntitySchema = z.object({ name: z.string(), column: z.string().optional(), minCount: z.number().int().positive().default(2) }).strict();
+
 /** Feature specs of both towers (see @tunekit/preprocessing `FeatureSpecInput`), fitted on training rows. */
 export const TwoTowerFeaturesSchema = z
   .object({
@@ -78,9 +81,13 @@ export const TwoTowerFeaturesSchema = z
     user: z.array(z.record(z.string(), z.unknown())).default([]),
     /** Columns: artist, genre, year, duration_s, audio_<name> (tracks); genre, audio_<name> (artists). */
     item: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** High-cardinality categoricals embedded with their own sparse table (+ unknown row), e.g. country. */
+    userEntities: z.array(EntitySchema).default([]),
+    /** e.g. `{ name: artist }`: the item's artist as an entity embedding (tracks), instead of a one-hot of thousands of columns. */
+    itemEntities: z.array(EntitySchema).default([]),
   })
   .strict()
-  .default({ user: [], item: [] });
+  .default({ user: [], item: [], userEntities: [], itemEntities: [] });
 
 /** Pairs with external ids. */
 export interface Pairs {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from '@tunekit/cli-kit';
+import { CliError, writeJsonAtomic } from '@tunekit/cli-kit';
+import type { Columns } from '@tunekit/preprocessing';
 import {
   carveValidation,
   concatFeatures,
@@ -12,10 +13,12 @@ import {
   towerVectors,
   twoTowerConfigSchema,
   vectorScorer,
+  encodeEntity,
   fitCompatibility,
   fitRanker,
   rankingConfigSchema,
   saveRanker,
+  type EntityFeature,
   type FeatureMatrix,
   type TwoTowerArtifacts,
   type TwoTowerWeights,
@@ -80,6 +83,15 @@ export const twoTowerTask = defineTrainTask({
     const users = await userColumns(db, config.data, data.userIds, { userPtr: x.userPtr, userItems: x.userItems, weights: loaded.pairWeights, nItems: x.nItems }, items);
     const userSpec = fitFeatures(config.features.user, users, 'features.user');
     const itemSpec = fitFeatures(config.features.item, items.columns, 'features.item');
+    // Entity features (e.g. artist, country): own sparse tables with an unknown row, summed into the tower.
+    const entity = (spec: { name: string; column?: string | undefined; minCount: number }, cols: Columns, key: string): EntityFeature => {
+      const col = cols[spec.column ?? spec.name];
+      if (!col) throw new CliError('CONFIG_INVALID', `${key}: no column "${spec.column ?? spec.name}" (columns: ${Object.keys(cols).join(', ')}).`, { context: { key } });
+      return encodeEntity(spec.name, Array.from(col as ArrayLike<unknown>, (v) => (v === null || v === undefined || v === '' ? null : String(v))), spec.minCount);
+    };
+    const userEntities = config.features.userEntities.map((e, k) => entity(e, users, `features.userEntities[${k}]`));
+    const itemEntities = config.features.itemEntities.map((e, k) => entity(e, items.columns, `features.itemEntities[${k}]`));
+    for (const e of [...userEntities, ...itemEntities]) log.info(`entity feature ${e.name}: ${e.cardinality} known values (+ unknown row)`);
     let tagVocabulary: string[] = [];
     const itemBlocks: FeatureMatrix[] = itemSpec ? [itemSpec.matrix] : [];
     if (config.data.itemTags) {
@@ -94,12 +106,12 @@ export const twoTowerTask = defineTrainTask({
     if (itemSpec) log.info(`item features (${itemSpec.matrix.names.length}): ${itemSpec.matrix.names.slice(0, 12).join(', ')}${itemSpec.matrix.names.length > 12 ? ', …' : ''}`);
     // Cold-start users: their feature rows from demographics and an empty history (what serving knows
     // about a new user), saved with the held-out pairs for the evaluator.
-    let coldUserFeatures: { userIds: string[]; names: string[]; values: number[] } | undefined;
+    let coldUserFeatures: { userIds: string[]; names: string[]; values: number[]; entities: Record<string, (string | null)[]> } | undefined;
     if (loaded.heldOut && userSpec && loaded.heldOut.cold.users.length > 0) {
       const coldIds = [...new Set(loaded.heldOut.cold.users)];
       const cols = await userColumns(db, config.data, coldIds, { userPtr: new Int32Array(coldIds.length + 1), userItems: new Int32Array(0), weights: new Float32Array(0), nItems: x.nItems }, items);
       const t = userSpec.fitted.transform(cols);
-      coldUserFeatures = { userIds: coldIds, names: [...t.featureNames], values: Array.from(t.matrix) };
+      coldUserFeatures = { userIds: coldIds, names: [...t.featureNames], values: Array.from(t.matrix), entities: Object.fromEntries(config.features.userEntities.map((e) => [e.name, Array.from((cols[e.column ?? e.name] ?? []) as ArrayLike<unknown>, (v) => (v === null || v === undefined ? null : String(v)))])) };
     }
     const itemNames = items.columns['name'] ? Array.from(items.columns['name'] as ArrayLike<unknown>, (n) => (typeof n === 'string' ? n : '')) : undefined;
     const dim = config.model.dim;
@@ -113,6 +125,8 @@ export const twoTowerTask = defineTrainTask({
       itemIds: data.itemIds,
       ...(itemNames ? { itemNames } : {}),
       userFeatureNames: userFeatures?.names ?? [],
+      ...(userEntities.length > 0 ? { userEntities } : {}),
+      ...(itemEntities.length > 0 ? { itemEntities } : {}),
       itemFeatureNames: itemFeatures?.names ?? [],
       weights,
       userFeatures: userFeatures?.values ?? new Float32Array(0),
@@ -123,7 +137,13 @@ export const twoTowerTask = defineTrainTask({
     });
     const { train, validation } = carveValidation(x, config.validation.fraction, config.validation.minItems, config.validation.seed);
     log.info(`validation carve-out: ${validation.userItems.length} pairs held out of ${x.userItems.length}`);
-    const features = { ...(itemFeatures ? { itemFeatures } : {}), ...(userFeatures ? { userFeatures } : {}) };
+    const features = {
+      ...(itemFeatures ? { itemFeatures } : {}),
+      ...(userFeatures ? { userFeatures } : {}),
+      ...(userEntities.length > 0 ? { userEntities } : {}),
+      ...(itemEntities.length > 0 ? { itemEntities } : {}),
+    };
+    const inputs = (side: 'user' | 'item') => ({ features: (side === 'user' ? userFeatures : itemFeatures)?.values ?? null, entityIds: (side === 'user' ? userEntities : itemEntities).map((e) => e.ids) });
     const selection = await fitTwoTower({ train, validation: { ptr: validation.userPtr, items: validation.userItems }, ...features }, config.model, {
       onEpoch: async (e) => {
         await ctx.recordEpoch(e.epoch, { loss: e.loss, val_ndcg10: e.valNdcg, val_recall20: e.valRecall, seconds: e.seconds });
@@ -143,8 +163,8 @@ export const twoTowerTask = defineTrainTask({
       // part of the carve-out (pairs those towers never saw) and early-stops on the rest.
       const towers = {
         dim,
-        userVectors: towerVectors(selection.weights.userTable, selection.weights.userProj, userFeatures?.values ?? null, train.nUsers, dim),
-        itemVectors: towerVectors(selection.weights.itemTable, selection.weights.itemProj, itemFeatures?.values ?? null, train.nItems, dim),
+        userVectors: towerVectors(selection.weights, 'user', inputs('user'), train.nUsers, dim),
+        itemVectors: towerVectors(selection.weights, 'item', inputs('item'), train.nItems, dim),
       };
       const parts = carveValidation(validation, 1 - rc.positivesShare, 2, config.validation.seed + 1);
       const genreIndex = new Map<string, number>();
@@ -201,8 +221,8 @@ export const twoTowerTask = defineTrainTask({
       let bestVal = -Infinity;
       for (let m = 1; m <= carveMembers.length; m++) {
         const w = concatMemberWeights(carveMembers.slice(0, m), dim);
-        const U = towerVectors(w.userTable, w.userProj, userFeatures?.values ?? null, train.nUsers, dim * m, m);
-        const V = towerVectors(w.itemTable, w.itemProj, itemFeatures?.values ?? null, train.nItems, dim * m, m);
+        const U = towerVectors(w, 'user', inputs('user'), train.nUsers, dim * m, m);
+        const V = towerVectors(w, 'item', inputs('item'), train.nItems, dim * m, m);
         const r = evaluateFullRanking(vectorScorer(U, V, dim * m), train, valRel, { topOnly: true });
         const row = { members: m, valNdcg10: r.means['ndcg@10']!, valRecall20: r.means['recall@20']! };
         ensembleValidation.push(row);
