@@ -232,6 +232,11 @@ export const twoTowerEvalTask = defineEvalTask({
       }
       significance[`model_vs_${n}`] = perMetric;
     }
+    if (results.has('model+ranking')) {
+      const c = compareSystems(results.get('model+ranking')!.perUser['ndcg@10']!, mr.perUser['ndcg@10']!, { rounds: config.significance.rounds, seed: config.significance.seed });
+      significance['ranking_vs_retrieval'] = { metric: 'ndcg@10', mean_difference: c.difference.mean, ci95: [c.difference.lower, c.difference.upper], permutation_p: c.permutation.pValue, t_p: c.tTest.pValue, n: c.n };
+      log.info(`ranking stage vs retrieval alone: NDCG@10 ${c.difference.mean >= 0 ? '+' : ''}${c.difference.mean.toFixed(4)} (p = ${c.permutation.pValue.toFixed(4)})`);
+    }
     const report = (() => {
       try {
         return JSON.parse(readFileSync(join(runDir, 'training-report.json'), 'utf8')) as { secondsPerEpoch?: number; stepsPerEpoch?: number; selection?: { bestEpoch: number; bestValNdcg: number } };
