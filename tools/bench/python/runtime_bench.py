@@ -4,17 +4,39 @@ Reads the data the TypeScript suite wrote (raw little-endian float32/int32 files
 trains each model for the requested epochs at the requested thread count and prints one JSON
 object on stdout: {"torch": version, "threads": n, "mlp": {...}, "two_tower": {...}}.
 Run with the system interpreter that has Debian's python3-torch: /usr/bin/python3.
+
+Thread pinning: Debian's torch calls OpenBLAS (the pthread build) for its GEMMs, and OpenBLAS
+starts one thread per core regardless of torch.set_num_threads — with only set_num_threads(1)
+the "one-thread" run used both cores (process CPU seconds ≈ 2 × wall). So --threads N is applied
+to OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and MKL_NUM_THREADS *before* torch (and numpy) are
+imported, and then to torch.set_num_threads / set_num_interop_threads.
 """
 
 import argparse
 import json
 import os
+import sys
 import time
 
-import numpy as np
-import torch
-from torch import nn
-import torch.nn.functional as F
+
+def _pin_threads_from_argv():
+    """Reads --threads from argv and pins the BLAS/OpenMP pools before torch is imported."""
+    n = "1"
+    for i, a in enumerate(sys.argv):
+        if a == "--threads" and i + 1 < len(sys.argv):
+            n = sys.argv[i + 1]
+        elif a.startswith("--threads="):
+            n = a.split("=", 1)[1]
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = n
+
+
+_pin_threads_from_argv()
+
+import numpy as np  # noqa: E402  (imported after the thread pinning above, on purpose)
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 def load(data_dir, name, dtype, shape):
@@ -123,6 +145,16 @@ def bench_two_tower(data_dir, meta, epochs, sparse):
     return {"seconds_per_epoch": seconds, "cpu_seconds_per_epoch": cpu, "final_loss": loss, "steps_per_epoch": n // batch}
 
 
+def blas_library():
+    """The BLAS shared object torch loaded (from /proc/self/maps), e.g. openblas-pthread/libblas.so.3."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+        return sorted(libs)
+    except OSError:
+        return []
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
@@ -130,9 +162,12 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
     with open(os.path.join(args.data, "meta.json")) as f:
         meta = json.load(f)
-    out = {"torch": torch.__version__, "threads": args.threads}
+    out = {"torch": torch.__version__, "threads": args.threads,
+           "env": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+           "blas": blas_library()}
     out["mlp"] = bench_mlp(args.data, meta, args.epochs)
     dense = bench_two_tower(args.data, meta, args.epochs, sparse=False)
     sparse = bench_two_tower(args.data, meta, args.epochs, sparse=True)

@@ -15,3 +15,41 @@ describe('wasm heap kernels', () => {
     tf.dispose([x, g]);
   });
 });
+
+describe('wasm Sum over leading axes', () => {
+  it('matches a plain loop through the GEMM path and the tall-input row loop', async () => {
+    await initRuntime({ backend: 'wasm', log: false });
+    for (const rows of [5, 70_000]) {
+      const values = Float32Array.from({ length: rows * 3 }, (_, i) => (i % 7) - 3 + (i % 3) * 0.25);
+      const want = [0, 1, 2].map((j) => {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += values[r * 3 + j] as number;
+        return s;
+      });
+      const x = tf.tensor2d(values, [rows, 3]);
+      const got = tf.sum(x, 0);
+      const kept = tf.sum(x, 0, true);
+      expect(got.shape).toEqual([3]);
+      expect(kept.shape).toEqual([1, 3]);
+      Array.from(got.dataSync()).forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 2));
+      expect(Array.from(kept.dataSync())).toEqual(Array.from(got.dataSync()));
+      tf.dispose([x, got, kept]);
+    }
+  });
+});
+
+describe('wasm OneHot', () => {
+  it('float32 gives 1/0 floats (the stock wasm kernel wrote int32 bits), int32 and out-of-range ids as cpu', async () => {
+    await initRuntime({ backend: 'wasm', log: false });
+    const ids = tf.tensor1d([0, 2, -1, 5], 'int32');
+    const f = tf.oneHot(ids, 3, 1, 0, 'float32');
+    expect(f.dtype).toBe('float32');
+    expect(Array.from(f.dataSync())).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    const g = tf.oneHot(ids, 3, 0.5, -2, 'float32');
+    expect(Array.from(g.dataSync())).toEqual([0.5, -2, -2, -2, -2, 0.5, -2, -2, -2, -2, -2, -2]);
+    const i = tf.oneHot(ids, 3);
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(i.dataSync())).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    tf.dispose([ids, f, g, i]);
+  });
+});

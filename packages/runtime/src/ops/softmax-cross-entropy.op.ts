@@ -30,7 +30,9 @@ export function softmaxCrossEntropyWithLogits(logits: tf.Tensor2D, labels: tf.Te
     // the backward pass; the loss reads the batch picked probabilities by flat index.
     const targets = dense ? (labels as tf.Tensor2D) : tf.cast(labels, 'int32');
     const flatIndex = (ids: tf.Tensor): tf.Tensor => tf.add(ids, tf.range(0, batch * classes, classes, 'int32'));
-    const oneHot = (tt: tf.Tensor): tf.Tensor => (dense ? tt : tf.oneHot(tt as tf.Tensor1D, classes));
+    // float32 one-hot: an int32 one costs tf.sub a cast over all [batch, classes] (the wasm OneHot
+    // needs this package's kernel for float32: the stock one writes int32 bits).
+    const oneHot = (tt: tf.Tensor): tf.Tensor => (dense ? tt : tf.oneHot(tt as tf.Tensor1D, classes, 1, 0, 'float32'));
     // The forward pass uses the Softmax kernel (vectorised exp in XNNPACK on wasm, ~10× faster
     // than Exp + logSumExp there) and keeps p for the backward pass: dz = (p − y) · dy / batch.
     // targets is an input (not a closure) so the tape keeps it alive until backprop runs.

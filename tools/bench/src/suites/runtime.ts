@@ -1,20 +1,25 @@
 /**
- * `npm run bench -- runtime [--backends wasm,cpu] [--epochs 2] [--rows 100000]
- *  [--interactions 204800] [--cpu-steps 12] [--no-torch] [--no-stock] [--no-profile]`
+ * `npm run bench -- runtime [--backends wasm,wasm:2,cpu] [--epochs 2] [--rows 100000]
+ *  [--interactions 204800] [--cpu-steps 12] [--torch-threads 1,2] [--no-torch] [--no-stock]
+ *  [--no-profile]`
  *
- * Trains the same two models on the same data with tfjs (each requested backend; `stock` =
- * the layers API / model.fit as a user would write it, `tuned` = @tunekit/runtime's kernels,
- * fused dense layers, SparseEmbedding, InPlaceAdam and a hand-written step) and with PyTorch
- * (Debian python3-torch through /usr/bin/python3, one thread), and prints seconds/epoch and the
- * ratio tfjs / PyTorch (on process CPU seconds; wall seconds beside). Writes
- * artifacts/bench/runtime.json.
+ * Trains the same two models on the same data with tfjs (each requested backend; `wasm:2` is the
+ * threaded wasm build with 2 XNNPACK threads; `stock` = the layers API / model.fit as a user would
+ * write it, `tuned` = @tunekit/runtime's kernels, fused dense layers, SparseEmbedding, InPlaceAdam
+ * and a hand-written step) and with PyTorch (Debian python3-torch through /usr/bin/python3, with
+ * OpenMP/OpenBLAS/MKL pinned to 1 and to 2 threads), and prints seconds/epoch and the ratios:
+ *   - ratio_vs_pytorch = tfjs wall seconds/epoch ÷ PyTorch's FASTEST wall seconds/epoch over its
+ *     thread counts (and, for the two-tower, over dense Adam / SparseAdam);
+ *   - cpu_ratio_vs_pytorch = tfjs process CPU seconds/epoch ÷ PyTorch 1-thread CPU seconds/epoch
+ *     (the work each side burns; robust to other load, blind to a second core).
+ * Writes artifacts/bench/runtime.json.
  *   - MLP 7→128→64→1 (Dense+ReLU → BatchNorm → Dropout 0.2), 100k rows, batch 256, Adam 1e-3, MSE.
  *   - Two-tower: id embeddings 10k users × 20k items, dim 64, each tower Dense(64, relu) →
  *     Dense(64) → L2-normalise; in-batch softmax (temperature 0.05), batch 1024, Adam 1e-3.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tunekit/core';
@@ -27,8 +32,17 @@ const MLP_FEATURES = 7;
 const MLP_BATCH = 256;
 const TT = Object.freeze({ users: 10_000, items: 20_000, dim: 64, batch: 1024, temperature: 0.05 });
 
+/** One tfjs configuration of the run: a backend and, for wasm, its XNNPACK thread count. */
+interface BackendSpec {
+  kind: BackendKind;
+  threads: number;
+  /** Key in the JSON and the printout: `wasm`, `wasm-2threads`, `cpu`, `node`. */
+  label: string;
+}
+
 interface Options {
-  backends: BackendKind[];
+  backends: BackendSpec[];
+  torchThreads: number[];
   epochs: number;
   rows: number;
   interactions: number;
@@ -39,7 +53,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { backends: ['wasm', 'cpu'], epochs: 2, rows: 100_000, interactions: 200 * TT.batch, cpuSteps: 12, torch: true, stock: true, profile: true };
+  const o: Options = { backends: ['wasm', 'wasm:2', 'cpu'].map(parseBackend), torchThreads: [1, 2], epochs: 2, rows: 100_000, interactions: 200 * TT.batch, cpuSteps: 12, torch: true, stock: true, profile: true };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const next = (): string => {
@@ -47,7 +61,8 @@ function parseArgs(args: string[]): Options {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--backends') o.backends = next().split(',') as BackendKind[];
+    if (a === '--backends') o.backends = next().split(',').map(parseBackend);
+    else if (a === '--torch-threads') o.torchThreads = next().split(',').map(Number);
     else if (a === '--epochs') o.epochs = Number(next());
     else if (a === '--rows') o.rows = Number(next());
     else if (a === '--interactions') o.interactions = Number(next());
@@ -55,9 +70,29 @@ function parseArgs(args: string[]): Options {
     else if (a === '--no-torch') o.torch = false;
     else if (a === '--no-stock') o.stock = false;
     else if (a === '--no-profile') o.profile = false;
-    else throw new Error(`Unknown option ${a}. Options: --backends --epochs --rows --interactions --cpu-steps --no-torch --no-stock --no-profile`);
+    else throw new Error(`Unknown option ${a}. Options: --backends --torch-threads --epochs --rows --interactions --cpu-steps --no-torch --no-stock --no-profile`);
   }
+  if (o.torchThreads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`--torch-threads takes positive integers, got ${o.torchThreads.join(',')}`);
   return o;
+}
+
+/**
+ * Parses one `--backends` entry.
+ *
+ * @param spec - `wasm`, `wasm:<threads>` (XNNPACK threads, e.g. `wasm:2`), `cpu` or `node`
+ * @returns the backend, its thread count and its label in the JSON (`wasm-2threads`)
+ * @throws Error naming the entry for an unknown backend or a thread count on a backend without one
+ * @example
+ * ```ts
+ * parseBackend('wasm:2'); // { kind: 'wasm', threads: 2, label: 'wasm-2threads' }
+ * ```
+ */
+export function parseBackend(spec: string): BackendSpec {
+  const [kind, t] = spec.split(':');
+  if (kind !== 'wasm' && kind !== 'cpu' && kind !== 'node') throw new Error(`--backends: unknown backend "${spec}" (use wasm, wasm:<threads>, cpu, node)`);
+  const threads = t === undefined ? 1 : Number(t);
+  if (!Number.isInteger(threads) || threads < 1 || (threads > 1 && kind !== 'wasm')) throw new Error(`--backends: "${spec}" — only wasm takes a thread count (1–8)`);
+  return { kind, threads, label: threads > 1 ? `${kind}-${threads}threads` : kind };
 }
 
 // ---------------------------------------------------------------- data (seeded, shared with torch)
@@ -375,102 +410,244 @@ function round(x: number, digits = 3): number {
   return Math.round(x * 10 ** digits) / 10 ** digits;
 }
 
-function runTorch(dir: string, o: Options): Record<string, unknown> | { error: string } {
-  const script = join(WORKSPACE_ROOT, 'tools/bench/python/runtime_bench.py');
-  const r = spawnSync(PYTHON, [script, '--data', dir, '--epochs', String(o.epochs), '--threads', '1'], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.error || r.status !== 0) return { error: `${PYTHON} ${script} failed: ${r.error?.message ?? r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
-  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+/** One model's PyTorch timing as runtime_bench.py prints it. */
+export interface TorchModel {
+  seconds_per_epoch: number;
+  cpu_seconds_per_epoch: number;
+  final_loss: number;
+  variant?: string;
+  dense_adam_seconds_per_epoch?: number;
+  sparse_adam_seconds_per_epoch?: number;
+  dense_adam_cpu_seconds_per_epoch?: number;
+  sparse_adam_cpu_seconds_per_epoch?: number;
+  dense_adam_final_loss?: number;
+  sparse_adam_final_loss?: number;
 }
+/** One runtime_bench.py run at a pinned thread count. */
+export type TorchRun = { threads: number; torch: string; blas: string[]; load_avg_before: number[]; mlp: TorchModel; two_tower: TorchModel };
+type Model = 'mlp' | 'two_tower';
+
+/** One PyTorch run with OpenMP / OpenBLAS / MKL pinned to `threads` (env set before torch loads). */
+function runTorch(dir: string, o: Options, threads: number): TorchRun | { threads: number; error: string } {
+  const script = join(WORKSPACE_ROOT, 'tools/bench/python/runtime_bench.py');
+  const n = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const load = loadavg().map((x) => round(x, 2));
+  // A cap, not a measurement: OpenMP's spinning threads can crawl when other jobs hold the cores.
+  const timeout = 20 * 60_000;
+  const r = spawnSync(PYTHON, [script, '--data', dir, '--epochs', String(o.epochs), '--threads', n], { encoding: 'utf8', maxBuffer: 1 << 24, env, timeout });
+  if (r.error || r.status !== 0) {
+    const why = r.signal ? `stopped by ${r.signal} after ${timeout / 60_000} min` : (r.error?.message ?? r.stderr.trim().split('\n').slice(-3).join(' | '));
+    return { threads, error: `${PYTHON} ${script} --threads ${n} failed: ${why}` };
+  }
+  return { ...(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<TorchRun, 'load_avg_before'>), load_avg_before: load };
+}
+
+/**
+ * PyTorch's reference for a model: its fastest wall-clock configuration over the runs (thread
+ * counts, and the repeat after tfjs; each run already reports the faster of dense Adam /
+ * SparseAdam for the two-tower), plus
+ * the smallest 1-thread CPU seconds over the variants (the denominator of `cpu_ratio_vs_pytorch`).
+ *
+ * @param runs - successful PyTorch runs
+ * @param model - `mlp` or `two_tower`
+ * @returns the reference, or null without runs
+ */
+export function torchReference(runs: TorchRun[], model: Model): { threads: number; variant: string; seconds_per_epoch: number; final_loss: number; cpu_seconds_per_epoch_1_thread: number | null } | null {
+  if (runs.length === 0) return null;
+  const best = runs.reduce((p, r) => (r[model].seconds_per_epoch < p[model].seconds_per_epoch ? r : p));
+  // 1-thread CPU seconds of the cheaper variant (the two-tower's dense or sparse Adam), best run.
+  const ones = runs.filter((r) => r.threads === 1);
+  const cpu1 = ones.length > 0 ? Math.min(...ones.map((r) => Math.min(r[model].cpu_seconds_per_epoch, r[model].dense_adam_cpu_seconds_per_epoch ?? Infinity, r[model].sparse_adam_cpu_seconds_per_epoch ?? Infinity))) : null;
+  return {
+    threads: best.threads,
+    variant: best[model].variant ?? 'Adam',
+    seconds_per_epoch: round(best[model].seconds_per_epoch, 4),
+    final_loss: round(best[model].final_loss, 4),
+    cpu_seconds_per_epoch_1_thread: cpu1 === null ? null : round(cpu1, 4),
+  };
+}
+
+/** Writes ratio_vs_pytorch / cpu_ratio_vs_pytorch (tuned and stock) of every backend row. */
+function fillRatios(backends: Record<string, unknown>, ref: Record<Model, ReturnType<typeof torchReference>>): void {
+  const PAIRS = [
+    ['ratio_vs_pytorch', 'seconds_per_epoch', false],
+    ['cpu_ratio_vs_pytorch', 'cpu_seconds_per_epoch', true],
+    ['stock_ratio_vs_pytorch', 'stock_seconds_per_epoch', false],
+    ['stock_cpu_ratio_vs_pytorch', 'stock_cpu_seconds_per_epoch', true],
+  ] as const;
+  for (const model of ['mlp', 'two_tower'] as const) {
+    const r = ref[model];
+    for (const v of Object.values(backends)) {
+      const row = (v as Partial<Record<Model, Record<string, unknown>>>)[model];
+      if (!row) continue;
+      for (const [ratio, seconds, cpu] of PAIRS) {
+        const num = row[seconds];
+        const den = r ? (cpu ? r.cpu_seconds_per_epoch_1_thread : r.seconds_per_epoch) : null;
+        row[ratio] = typeof num === 'number' && den ? round(num / den, 3) : null;
+      }
+    }
+  }
+}
+
+const RATIO_DEFINITION =
+  "ratio_vs_pytorch = tfjs wall s/epoch ÷ PyTorch's fastest wall s/epoch (over 1 and 2 threads, dense/sparse Adam for the two-tower, and a repeat after tfjs); " +
+  'cpu_ratio_vs_pytorch = tfjs process CPU s/epoch ÷ PyTorch 1-thread CPU s/epoch';
 
 /** Entry point of the suite. */
 export async function run(args: string[]): Promise<void> {
   const o = parseArgs(args);
   const dir = mkdtempSync(join(tmpdir(), 'tunekit-bench-runtime-'));
+  const loadAt: Record<string, number[]> = { start: loadavg().map((x) => round(x, 2)) };
   try {
     const data = makeData(o);
     writeData(dir, data, o);
-    let torch: Record<string, unknown> | { error: string } | null = null;
+    const torchRuns: TorchRun[] = [];
+    const torchErrors: { threads: number; error: string }[] = [];
     if (o.torch) {
-      console.log(`PyTorch (${PYTHON}, 1 thread) ...`);
-      torch = runTorch(dir, o);
-      if ('error' in torch) console.log(`  PyTorch unavailable: ${torch.error}`);
+      for (const threads of o.torchThreads) {
+        console.log(`PyTorch (${PYTHON}, ${threads} thread${threads > 1 ? 's' : ''}, OMP/OPENBLAS/MKL_NUM_THREADS=${threads}) ...`);
+        const r = runTorch(dir, o, threads);
+        if ('error' in r) {
+          torchErrors.push(r);
+          console.log(`  PyTorch unavailable: ${r.error}`);
+        } else torchRuns.push(r);
+      }
     }
-    // Ratios compare process CPU seconds (both sides single-threaded), so other load on a shared
-    // machine does not skew them; wall seconds are reported beside them.
-    const torchSec = (model: 'mlp' | 'two_tower'): number | null =>
-      torch && !('error' in torch) ? ((torch[model] as { cpu_seconds_per_epoch: number }).cpu_seconds_per_epoch ?? null) : null;
+    const ref: Record<Model, ReturnType<typeof torchReference>> = { mlp: torchReference(torchRuns, 'mlp'), two_tower: torchReference(torchRuns, 'two_tower') };
     const backends: Record<string, unknown> = {};
     const profiles: Record<string, unknown> = {};
-    for (const kind of o.backends) {
+    for (const spec of o.backends) {
+      const kind = spec.kind;
       let info;
+      loadAt[spec.label] = loadavg().map((x) => round(x, 2));
       try {
-        info = await initRuntime({ backend: kind });
+        info = await initRuntime({ backend: kind, threads: spec.threads });
       } catch (err) {
-        backends[kind] = { error: (err as Error).message };
-        console.log(`${kind}: ${(err as Error).message}`);
+        backends[spec.label] = { error: (err as Error).message };
+        console.log(`${spec.label}: ${(err as Error).message}`);
         continue;
       }
       const limit = kind === 'cpu' ? o.cpuSteps : Infinity;
-      console.log(`tfjs ${kind}: MLP ...`);
+      console.log(`tfjs ${spec.label}: MLP ...`);
       const mlpStockT = o.stock ? await mlpStock(data, o, limit) : null;
       const mlp = mlpTuned(data, o, limit);
-      console.log(`tfjs ${kind}: two-tower ...`);
+      console.log(`tfjs ${spec.label}: two-tower ...`);
       // The cpu backend needs seconds per two-tower step: time a few steps and extrapolate.
       const ttStockT = o.stock ? ttStock(data, o, kind === 'cpu' ? 2 : 40) : null;
       const tt = ttTuned(data, o, kind === 'cpu' ? 3 : Infinity);
       if (o.profile && kind !== 'cpu') {
-        profiles[kind] = { mlp: await profileSteps(mlp.step, 50), two_tower: await profileSteps(tt.step, 10) };
+        profiles[spec.label] = { mlp: await profileSteps(mlp.step, 50), two_tower: await profileSteps(tt.step, 10) };
       }
       mlp.dispose();
       tt.dispose();
-      const entry = (tuned: Timing, stock: Timing | null, ref: number | null) => ({
+      // Ratios are filled in once PyTorch's reference is final (fillRatios).
+      const entry = (tuned: Timing, stock: Timing | null) => ({
         seconds_per_epoch: round(tuned.seconds_per_epoch, 4),
         cpu_seconds_per_epoch: round(tuned.cpu_seconds_per_epoch, 4),
-        ratio_vs_pytorch: ref ? round(tuned.cpu_seconds_per_epoch / ref, 3) : null,
+        ratio_vs_pytorch: null as number | null,
+        cpu_ratio_vs_pytorch: null as number | null,
         variant: 'tuned',
         final_loss: round(tuned.final_loss, 4),
         extrapolated_from_steps: tuned.extrapolated ? tuned.steps_timed : null,
         stock_seconds_per_epoch: stock ? round(stock.seconds_per_epoch, 4) : null,
         stock_cpu_seconds_per_epoch: stock ? round(stock.cpu_seconds_per_epoch, 4) : null,
-        stock_ratio_vs_pytorch: stock && ref ? round(stock.cpu_seconds_per_epoch / ref, 3) : null,
+        stock_ratio_vs_pytorch: null as number | null,
+        stock_cpu_ratio_vs_pytorch: null as number | null,
         stock_final_loss: stock ? round(stock.final_loss, 4) : null,
         stock_extrapolated_from_steps: stock?.extrapolated ? stock.steps_timed : null,
       });
-      backends[kind] = { simd: info.simd, kernels: info.kernels, mlp: entry(mlp.timing, mlpStockT, torchSec('mlp')), two_tower: entry(tt.timing, ttStockT, torchSec('two_tower')) };
+      backends[spec.label] = {
+        backend: kind,
+        threads: info.threads,
+        simd: info.simd,
+        kernels: info.kernels,
+        mlp: entry(mlp.timing, mlpStockT),
+        two_tower: entry(tt.timing, ttStockT),
+      };
     }
-    const best = (model: 'mlp' | 'two_tower') => {
+    if (o.torch && torchRuns.length > 0) {
+      // Load on a shared machine drifts over a run: PyTorch again after tfjs at its fastest thread
+      // count; the reference is the faster of the runs (a stricter reference, never a weaker one).
+      const again = [...new Set((['mlp', 'two_tower'] as const).map((m) => torchReference(torchRuns, m)!.threads))];
+      for (const threads of again) {
+        console.log(`PyTorch again (${threads} thread${threads > 1 ? 's' : ''}) ...`);
+        const r = runTorch(dir, o, threads);
+        if ('error' in r) torchErrors.push(r);
+        else torchRuns.push(r);
+      }
+      ref.mlp = torchReference(torchRuns, 'mlp');
+      ref.two_tower = torchReference(torchRuns, 'two_tower');
+    }
+    fillRatios(backends, ref);
+    loadAt['end'] = loadavg().map((x) => round(x, 2));
+    const best = (model: Model) => {
       const rows = Object.entries(backends)
         .filter(([, v]) => !(v as { error?: string }).error)
-        .map(([k, v]) => ({ backend: k, ...((v as Record<string, object>)[model] as { seconds_per_epoch: number; ratio_vs_pytorch: number | null }) }))
+        .map(([k, v]) => ({ backend: k, ...((v as Record<string, object>)[model] as { seconds_per_epoch: number; ratio_vs_pytorch: number | null; cpu_ratio_vs_pytorch: number | null; final_loss: number }) }))
         .sort((a, b) => a.seconds_per_epoch - b.seconds_per_epoch);
-      return rows[0] ? { backend: rows[0].backend, seconds_per_epoch: rows[0].seconds_per_epoch, ratio_vs_pytorch: rows[0].ratio_vs_pytorch, pytorch_cpu_seconds_per_epoch: torchSec(model) } : null;
+      const top = rows[0];
+      return top
+        ? { backend: top.backend, seconds_per_epoch: top.seconds_per_epoch, ratio_vs_pytorch: top.ratio_vs_pytorch, cpu_ratio_vs_pytorch: top.cpu_ratio_vs_pytorch, final_loss: top.final_loss, pytorch: ref[model] }
+        : null;
     };
     const result = {
-      config: { ...o, mlp: { rows: o.rows, batch: MLP_BATCH, features: MLP_FEATURES }, two_tower: { ...TT, interactions: o.interactions } },
-      pytorch: torch,
+      ratio_definition: RATIO_DEFINITION,
+      config: { ...o, backends: o.backends.map((b) => b.label), mlp: { rows: o.rows, batch: MLP_BATCH, features: MLP_FEATURES }, two_tower: { ...TT, interactions: o.interactions } },
+      load_avg: loadAt,
+      pytorch: { runs: torchRuns, errors: torchErrors, reference: ref },
       mlp: best('mlp'),
       two_tower: best('two_tower'),
       backends,
       profile: profiles,
     };
     const path = writeBenchResult('runtime', result);
-    console.log('\nseconds/epoch (ratio tfjs/PyTorch)');
-    console.log(`  PyTorch 1 thread (CPU s): MLP ${fmt(torchSec('mlp'))}  two-tower ${fmt(torchSec('two_tower'))}`);
-    for (const [k, v] of Object.entries(backends)) {
-      const e = v as { error?: string; mlp?: Row; two_tower?: Row };
-      if (e.error) continue;
-      const show = (r: typeof e.mlp): string => `${fmt(r!.seconds_per_epoch)} wall, ${fmt(r!.cpu_seconds_per_epoch)} CPU (${r!.ratio_vs_pytorch ?? '–'}×) [stock ${fmt(r!.stock_cpu_seconds_per_epoch)} CPU (${r!.stock_ratio_vs_pytorch ?? '–'}×)]`;
-      console.log(`  tfjs ${k}: MLP ${show(e.mlp)}  two-tower ${show(e.two_tower)}`);
-    }
-    for (const [k, p] of Object.entries(profiles)) {
-      for (const model of ['mlp', 'two_tower'] as const) {
-        const pr = (p as Record<string, Awaited<ReturnType<typeof profileSteps>>>)[model]!;
-        console.log(`  profile ${k} ${model}: wall ${pr.wall_ms_per_step} ms/step, kernels ${pr.kernel_ms_per_step} ms/step; top: ${pr.kernels.slice(0, 6).map((r) => `${r.kernel} ${r.ms_per_step}ms×${r.calls_per_step}`).join(', ')}`);
-      }
-    }
+    printSummary(torchRuns, ref, backends, profiles, loadAt);
     console.log(`wrote ${path}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printSummary(
+  torchRuns: TorchRun[],
+  ref: Record<Model, ReturnType<typeof torchReference>>,
+  backends: Record<string, unknown>,
+  profiles: Record<string, unknown>,
+  loadAt: Record<string, number[]>,
+): void {
+  console.log(`\nseconds/epoch. ${RATIO_DEFINITION}.`);
+  console.log(`load average (1/5/15 min): ${Object.entries(loadAt).map(([k, v]) => `${k} ${v.join('/')}`).join('; ')}`);
+  for (const r of torchRuns) {
+    const tt = r.two_tower;
+    console.log(
+      `  PyTorch ${r.threads} thread(s): MLP ${fmt(r.mlp.seconds_per_epoch)} wall, ${fmt(r.mlp.cpu_seconds_per_epoch)} CPU, loss ${r.mlp.final_loss.toFixed(4)}` +
+        `  two-tower dense Adam ${fmt(tt.dense_adam_seconds_per_epoch)} wall / ${fmt(tt.dense_adam_cpu_seconds_per_epoch)} CPU, loss ${tt.dense_adam_final_loss?.toFixed(4)};` +
+        ` SparseAdam ${fmt(tt.sparse_adam_seconds_per_epoch)} wall / ${fmt(tt.sparse_adam_cpu_seconds_per_epoch)} CPU, loss ${tt.sparse_adam_final_loss?.toFixed(4)}`,
+    );
+  }
+  for (const model of ['mlp', 'two_tower'] as const) {
+    const r = ref[model];
+    if (r) console.log(`  PyTorch reference ${model}: ${r.threads} thread(s), ${r.variant}, ${fmt(r.seconds_per_epoch)} wall (1-thread CPU ${fmt(r.cpu_seconds_per_epoch_1_thread)})`);
+  }
+  for (const [k, v] of Object.entries(backends)) {
+    const e = v as { error?: string; mlp?: Row; two_tower?: Row };
+    if (e.error) {
+      console.log(`  tfjs ${k}: ${e.error}`);
+      continue;
+    }
+    const show = (r: Row): string =>
+      `${fmt(r.seconds_per_epoch)} wall (${r.ratio_vs_pytorch ?? '–'}×), ${fmt(r.cpu_seconds_per_epoch)} CPU (${r.cpu_ratio_vs_pytorch ?? '–'}×), loss ${r.final_loss.toFixed(4)}` +
+      `${r.extrapolated_from_steps ? ` [extrapolated from ${r.extrapolated_from_steps} steps]` : ''}` +
+      (r.stock_seconds_per_epoch == null ? '' : ` | stock ${fmt(r.stock_seconds_per_epoch)} wall (${r.stock_ratio_vs_pytorch ?? '–'}×), loss ${r.stock_final_loss?.toFixed(4)}${r.stock_extrapolated_from_steps ? ` [extrapolated from ${r.stock_extrapolated_from_steps} steps]` : ''}`);
+    console.log(`  tfjs ${k} MLP:       ${show(e.mlp!)}`);
+    console.log(`  tfjs ${k} two-tower: ${show(e.two_tower!)}`);
+  }
+  for (const [k, p] of Object.entries(profiles)) {
+    for (const model of ['mlp', 'two_tower'] as const) {
+      const pr = (p as Record<string, Awaited<ReturnType<typeof profileSteps>>>)[model]!;
+      console.log(`  profile ${k} ${model}: wall ${pr.wall_ms_per_step} ms/step, kernels ${pr.kernel_ms_per_step} ms/step; top: ${pr.kernels.slice(0, 6).map((r) => `${r.kernel} ${r.ms_per_step}ms×${r.calls_per_step}`).join(', ')}`);
+    }
   }
 }
 
@@ -478,8 +655,13 @@ interface Row {
   seconds_per_epoch: number;
   cpu_seconds_per_epoch: number;
   ratio_vs_pytorch: number | null;
-  stock_cpu_seconds_per_epoch: number | null;
+  cpu_ratio_vs_pytorch: number | null;
+  final_loss: number;
+  extrapolated_from_steps: number | null;
+  stock_seconds_per_epoch: number | null;
   stock_ratio_vs_pytorch: number | null;
+  stock_final_loss: number | null;
+  stock_extrapolated_from_steps: number | null;
 }
 
 function fmt(x: number | null | undefined): string {
