@@ -50,7 +50,6 @@ describe('two-tower on synthetic user–track plays: trainer → evaluator', () 
       timeout: 300_000,
     });
     trainLog = `${r.stdout}\n${r.stderr}`;
-    writeFileSync('/tmp/lead-tt-train.log', trainLog);
     if (r.status !== 0) throw new Error(`trainer failed (${r.status}):\n${trainLog.slice(-3000)}`);
   }, 360_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -85,9 +85,15 @@ export const TwoTowerFeaturesSchema = z
     userEntities: z.array(EntitySchema).default([]),
     /** e.g. `{ name: artist }`: the item's artist as an entity embedding (tracks), instead of a one-hot of thousands of columns. */
     itemEntities: z.array(EntitySchema).default([]),
+    /**
+     * With `model.userIdDropout` > 0, rows whose user id is dropped also get the user's cold-start
+     * features (demographics, history-derived columns at empty-history values), so the unknown-id row
+     * is trained on what cold-start users are served with.
+     */
+    coldStartRows: z.boolean().default(true),
   })
   .strict()
-  .default({ user: [], item: [], userEntities: [], itemEntities: [] });
+  .default({ user: [], item: [], userEntities: [], itemEntities: [], coldStartRows: true });
 
 /** Pairs with external ids. */
 export interface Pairs {

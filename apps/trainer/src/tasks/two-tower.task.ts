@@ -60,10 +60,13 @@ export const twoTowerTaskSchema = z
   .strict();
 
 /**
- * Two-tower hybrid recommender on user–item plays (`data.train`), optionally with item tags:
- * early stopping and hyper-parameters on a per-user validation carve-out of train, then an
- * optional refit on all of train for the best epoch count. Writes `model.json`, `weights.bin`,
- * `two-tower.json` and `training-report.json` into the run directory.
+ * Two-tower hybrid recommender on user–item plays read from the database (`data.interactions`: an
+ * imported benchmark split, or a seeded holdout of the play log; the item kind is data), with user
+ * and item feature specs, tags and entity features: early stopping and hyper-parameters on a
+ * per-user validation carve-out of train, an optional seed ensemble and ranking stage, then a refit
+ * on all of train for the best epoch count. Writes `model.json`, `weights.bin`, `two-tower.json`,
+ * `checkpoint/`, `ranking/` (with a ranking stage), `held-out.json` (holdout data) and
+ * `training-report.json` into the run directory.
  */
 export const twoTowerTask = defineTrainTask({
   family: 'two-tower',
@@ -113,6 +116,13 @@ export const twoTowerTask = defineTrainTask({
       const t = userSpec.fitted.transform(cols);
       coldUserFeatures = { userIds: coldIds, names: [...t.featureNames], values: Array.from(t.matrix), entities: Object.fromEntries(config.features.userEntities.map((e) => [e.name, Array.from((cols[e.column ?? e.name] ?? []) as ArrayLike<unknown>, (v) => (v === null || v === undefined ? null : String(v)))])) };
     }
+    // The same cold-start rows for every training user: a dropped user id (model.userIdDropout) trains
+    // on them, so the unknown-id row learns from exactly what a new user is served with.
+    let userColdFeatures: FeatureMatrix | undefined;
+    if (userSpec && config.features.coldStartRows && config.model.userIdDropout > 0) {
+      const cols = await userColumns(db, config.data, data.userIds, { userPtr: new Int32Array(x.nUsers + 1), userItems: new Int32Array(0), weights: new Float32Array(0), nItems: x.nItems }, items);
+      userColdFeatures = { names: userSpec.matrix.names, values: userSpec.fitted.transform(cols).matrix };
+    }
     const itemNames = items.columns['name'] ? Array.from(items.columns['name'] as ArrayLike<unknown>, (n) => (typeof n === 'string' ? n : '')) : undefined;
     const dim = config.model.dim;
     const selection0Config = twoTowerConfigSchema.parse(config.model);
@@ -140,6 +150,7 @@ export const twoTowerTask = defineTrainTask({
     const features = {
       ...(itemFeatures ? { itemFeatures } : {}),
       ...(userFeatures ? { userFeatures } : {}),
+      ...(userColdFeatures ? { userColdFeatures } : {}),
       ...(userEntities.length > 0 ? { userEntities } : {}),
       ...(itemEntities.length > 0 ? { itemEntities } : {}),
     };

@@ -14,6 +14,8 @@ export interface TwoTowerShape {
   nItems: number;
   /** Optional user side features, rows aligned with user indices. */
   userFeatures?: FeatureMatrix;
+  /** Rows of `userFeatures` (default nUsers; 2 · nUsers when cold-start rows are appended, see `TwoTowerData.userColdFeatures`). */
+  userFeatureRows?: number;
   /** Optional item side features (tags, genre, year, audio...), rows aligned with item indices. */
   itemFeatures?: FeatureMatrix;
   /** High-cardinality user categoricals (country, …), each embedded with its own sparse table. */
@@ -111,7 +113,7 @@ export class TwoTowerModel {
       initial.dispose();
       return [tf.tensor2d(f.values, [rows, w]), variable];
     };
-    [this.userFeat, this.userProj] = proj(shape.userFeatures, shape.nUsers, 'user');
+    [this.userFeat, this.userProj] = proj(shape.userFeatures, shape.userFeatureRows ?? shape.nUsers, 'user');
     [this.itemFeat, this.itemProj] = proj(shape.itemFeatures, shape.nItems, 'item');
     const mlp = (feat: tf.Tensor2D | null, seed: number): TowerMlpLayer | null =>
       feat && hidden.length > 0

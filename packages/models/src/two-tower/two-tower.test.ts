@@ -104,6 +104,18 @@ describe('two-tower training', () => {
     expect(fit.bestEpoch).toBeGreaterThan(1);
   });
 
+  it('trains dropped user ids on the cold-start feature rows when given, and checks their shape', async () => {
+    // Cold rows equal to the normal rows: training must not change (same rng draws, same inputs).
+    const cfg = { dim: 8, batchSize: 64, epochs: 2, patience: 0, userIdDropout: 0.5, seed: 3 };
+    const plain = await fitTwoTower({ train: data.train, userFeatures: data.userFeatures }, cfg);
+    const same = await fitTwoTower({ train: data.train, userFeatures: data.userFeatures, userColdFeatures: data.userFeatures }, cfg);
+    expect(same.weights.userTable).toEqual(plain.weights.userTable);
+    // Zeroed cold rows: the dropped rows see other inputs, so the weights differ.
+    const zero = await fitTwoTower({ train: data.train, userFeatures: data.userFeatures, userColdFeatures: { names: data.userFeatures.names, values: new Float32Array(data.userFeatures.values.length) } }, cfg);
+    expect(zero.weights.userProj).not.toEqual(plain.weights.userProj);
+    await expect(fitTwoTower({ train: data.train, userFeatures: data.userFeatures, userColdFeatures: { names: ['x'], values: new Float32Array(160) } }, cfg)).rejects.toThrow(/userColdFeatures must have the shape of userFeatures/);
+  });
+
   it('serves cold-start users from demographics alone and explains its picks (ablation: features vs none)', async () => {
     const fit = await fitTwoTower(
       { train: data.train, userFeatures: data.userFeatures },

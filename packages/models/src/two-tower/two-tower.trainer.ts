@@ -16,6 +16,14 @@ export interface TwoTowerData {
   /** Binary training matrix (its pairs are the positives; its rows are masked in validation). */
   train: InteractionMatrix;
   userFeatures?: FeatureMatrix;
+  /**
+   * Cold-start version of every user's feature row (same columns as `userFeatures`): what serving
+   * knows about a user with no id and no history (demographics; history-derived columns at their
+   * empty-history values). When given, a batch row whose user id is dropped (`userIdDropout`) also
+   * sees these features, so the unknown-id row and the feature path are trained on exactly the
+   * input a cold-start user is served from.
+   */
+  userColdFeatures?: FeatureMatrix;
   itemFeatures?: FeatureMatrix;
   /** High-cardinality user categoricals (country, …) embedded with their own sparse tables. */
   userEntities?: readonly EntityFeature[];
@@ -123,11 +131,16 @@ export async function fitTwoTower(data: TwoTowerData, config: Partial<TwoTowerCo
   const pairItem = x.userItems;
   const q = new Float64Array(x.nItems);
   for (let k = 0; k < nPairs; k++) q[pairItem[k]!]! += 1 / nPairs;
+  const cold = data.userFeatures && data.userColdFeatures ? data.userColdFeatures : null;
+  if (cold && (cold.names.length !== data.userFeatures!.names.length || cold.values.length !== data.userFeatures!.values.length)) {
+    throw new ModelsError('INVALID_INPUT', `fitTwoTower: userColdFeatures must have the shape of userFeatures (${x.nUsers} × ${data.userFeatures!.names.length}), got ${cold.values.length} values in ${cold.names.length} columns.`);
+  }
   const model = new TwoTowerModel(
     {
       nUsers: x.nUsers,
       nItems: x.nItems,
-      ...(data.userFeatures ? { userFeatures: data.userFeatures } : {}),
+      ...(data.userFeatures ? { userFeatures: cold ? { names: data.userFeatures.names, values: concatRows(data.userFeatures.values, cold.values) } : data.userFeatures } : {}),
+      ...(cold ? { userFeatureRows: 2 * x.nUsers } : {}),
       ...(data.itemFeatures ? { itemFeatures: data.itemFeatures } : {}),
       ...(data.userEntities ? { userEntities: data.userEntities } : {}),
       ...(data.itemEntities ? { itemEntities: data.itemEntities } : {}),
@@ -196,6 +209,8 @@ export async function fitTwoTower(data: TwoTowerData, config: Partial<TwoTowerCo
         const itemIds = cand.map((i) => (cfg.itemIdDropout > 0 && rng.next() < cfg.itemIdDropout ? x.nItems : i));
         // logQ: log P(candidate j is in the batch) = log(1 − (1 − q_j)^b + M/N) (≈ log(b·q_j) for rare items)
         const logQ = cfg.logQ ? Float32Array.from(cand, (i) => Math.log(1 - Math.pow(1 - q[i]!, b) + M / x.nItems)) : undefined;
+        // A dropped user id also sees the user's cold-start feature row (appended after the n normal rows).
+        const userFeatureRows = cold ? users.map((u, r) => (userIds[r] === x.nUsers ? u + x.nUsers : u)) : users;
         const ub = model.userEmb.batch(userIds);
         const ib = model.itemEmb.batch(itemIds);
         const ue = model.entityBatches('user', users, cfg.entityDropout, rng);
@@ -204,7 +219,7 @@ export async function fitTwoTower(data: TwoTowerData, config: Partial<TwoTowerCo
         lossSum += trainStep(
           optimizer,
           () =>
-            retrievalLoss(model.tower('user', ub, users, ue), model.tower('item', ib, candRows, ie), {
+            retrievalLoss(model.tower('user', ub, userFeatureRows, ue), model.tower('item', ib, candRows, ie), {
               temperature: cfg.temperature,
               ...(logQ ? { logQ } : {}),
               ...(labels ? { labels } : {}),
@@ -259,4 +274,12 @@ function scorerOf(model: TwoTowerModel, data: TwoTowerData, dim: number): FullSo
   const U = towerVectors(w, 'user', { features: data.userFeatures?.values ?? null, entityIds: (data.userEntities ?? []).map((e) => e.ids) }, x.nUsers, dim);
   const V = towerVectors(w, 'item', { features: data.itemFeatures?.values ?? null, entityIds: (data.itemEntities ?? []).map((e) => e.ids) }, x.nItems, dim);
   return vectorScorer(U, V, dim);
+}
+
+/** Rows of `b` appended after the rows of `a` (same width). */
+function concatRows(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
