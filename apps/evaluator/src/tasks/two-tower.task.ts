@@ -293,6 +293,28 @@ export const twoTowerEvalTask = defineEvalTask({
         explainRows.push([userId, label(r.itemId), Number(r.score.toFixed(4)), r.explanation.similarItems.map((s) => `${label(s.itemId)} ${s.similarity.toFixed(2)}`).join(', '), r.explanation.features.map((f) => `${f.name} +${f.contribution.toFixed(3)}`).join(', ')]);
       }
     }
+    if (rankingAucs) {
+      tables.push({
+        title: 'Ranking stage: sampled AUC on held-out pairs (each positive vs uniform negatives the user never played)',
+        columns: ['scorer', 'AUC', 'positives', 'negatives'],
+        rows: [
+          ['ranking head', Number(rankingAucs.auc.toFixed(4)), rankingAucs.positives, rankingAucs.negatives],
+          ['u·v (retrieval)', Number(rankingAucs.dotAuc.toFixed(4)), rankingAucs.positives, rankingAucs.negatives],
+          ['popularity', Number(rankingAucs.popularityAuc.toFixed(4)), rankingAucs.positives, rankingAucs.negatives],
+        ],
+      });
+    }
+    if (coldStart) {
+      const cs = coldStart as { users: number; model: Record<string, number>; 'most-popular': Record<string, number>; ndcg10_vs_most_popular: { permutation_p: number } };
+      tables.push({
+        title: `Cold-start users (${cs.users}, no id in training): served from features alone`,
+        columns: ['system', 'NDCG@10', 'Recall@20', 'HR@10', 'MRR', 'paired p (NDCG@10)'],
+        rows: [
+          ['model (features only)', ...(['ndcg@10', 'recall@20', 'hit@10', 'mrr'] as const).map((k) => Number((cs.model[k] ?? Number.NaN).toFixed(4))), Number(cs.ndcg10_vs_most_popular.permutation_p.toFixed(4))],
+          ['most-popular', ...(['ndcg@10', 'recall@20', 'hit@10', 'mrr'] as const).map((k) => Number((cs['most-popular'][k] ?? Number.NaN).toFixed(4))), null],
+        ],
+      });
+    }
     if (explainRows.length > 0) tables.push({ title: 'Recommendations with explanations', columns: ['user', 'item', 'score', 'similar history items', 'top score terms'], rows: explainRows });
     const { model: modelMetrics, ...rest } = Object.fromEntries(metrics) as Record<string, Record<string, number>>;
     return {
