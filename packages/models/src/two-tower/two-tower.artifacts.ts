@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelsError } from '../errors';
 import type { TwoTowerConfig } from './two-tower.config';
 import type { TwoTowerWeights } from './two-tower.model';
 import type { EntityFeature } from './entity-feature';
 import { flattenMlp, mlpInputs, unflattenMlp, type TowerMlpWeights } from './tower-mlp';
+import { writeAtomic } from '../fs-atomic';
 
 /** Everything inference needs, as plain JSON values and typed arrays (no tensors). */
 export interface TwoTowerArtifacts {
@@ -70,17 +71,6 @@ function arraysOf(a: TwoTowerArtifacts): NamedArray[] {
 function isLinearOnly(a: TwoTowerArtifacts): boolean {
   const w = a.weights;
   return !w.userMlp && !w.itemMlp && !w.userEntityTables && !w.itemEntityTables && !a.userEntities && !a.itemEntities;
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 /**

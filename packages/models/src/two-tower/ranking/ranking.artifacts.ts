@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelsError } from '../../errors';
 import type { CompatibilityState } from './compatibility-features';
 import { rankingConfigSchema } from './ranking.config';
 import type { Ranker, TowerVectors } from './ranking.model';
+import { writeAtomic } from '../../fs-atomic';
 
 /** File names of a saved ranker (distinct from the retrieval model's, so both can share a run directory). */
 export const RANKER_JSON = 'ranker.json';
@@ -44,17 +45,6 @@ function dtypeOf(a: Arr): DType {
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
   return 'uint8';
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 /** Options of {@link saveRanker}. */
