@@ -65,3 +65,5 @@ export { getTagAssignments } from './repositories/tag-assignments.repository';
 export type { TagAssignmentColumns } from './repositories/tag-assignments.repository';
 export { getTracksWithMetadata } from './repositories/track-metadata.repository';
 export type { TrackMetadataRow } from './repositories/track-metadata.repository';
+export { getTracksOfArtistPlaysByName } from './repositories/name-matched-plays.repository';
+export type { UserTrackRow } from './repositories/name-matched-plays.repository';

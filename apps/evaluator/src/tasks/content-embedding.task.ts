@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { CliError } from '@tunekit/cli-kit';
-import type { TunekitDb } from '@tunekit/data-access';
+import { getTracksOfArtistPlaysByName, type TunekitDb } from '@tunekit/data-access';
 import { compareSystems } from '@tunekit/metrics';
 import {
   coListenHits,
@@ -97,56 +97,11 @@ async function readTrackFeatures(db: TunekitDb, trackIds: readonly number[], cat
   return { raw, genres, externalIds };
 }
 
-/**
- * Tracks of the catalogue co-listened through artist plays: user–artist plays of `artistSource`
- * joined to `catalogueSource` tracks (any credited artist) by case-insensitive artist name. The
- * name match runs in memory (two small artist lists), which is far faster than a SQL join on
- * lower(name) without an index.
- */
-async function artistPlayTracks(db: TunekitDb, artistSource: string, catalogueSource: string): Promise<{ user_id: number; track_id: number }[]> {
-  const norm = (s: string): string => s.trim().toLowerCase();
-  const catalogueArtists = await db.db.selectFrom('artists').select(['id', 'name']).where('source', '=', catalogueSource).execute();
-  const byName = new Map<string, number[]>();
-  for (const a of catalogueArtists) {
-    const key = norm(a.name);
-    if (key === '') continue;
-    const list = byName.get(key);
-    if (list) list.push(a.id);
-    else byName.set(key, [a.id]);
-  }
-  const playArtists = await db.db.selectFrom('artists').select(['id', 'name']).where('source', '=', artistSource).execute();
-  const matched = new Map<number, number[]>();
-  for (const a of playArtists) {
-    const ids = byName.get(norm(a.name));
-    if (ids) matched.set(a.id, ids);
-  }
-  if (matched.size === 0) return [];
-  const tracksByArtist = new Map<number, number[]>();
-  const credits = await db.db
-    .selectFrom('track_artists as ta')
-    .innerJoin('tracks as t', 't.id', 'ta.track_id')
-    .select(['ta.artist_id', 'ta.track_id'])
-    .where('t.source', '=', catalogueSource)
-    .execute();
-  for (const c of credits) {
-    const list = tracksByArtist.get(c.artist_id);
-    if (list) list.push(c.track_id);
-    else tracksByArtist.set(c.artist_id, [c.track_id]);
-  }
-  const out: { user_id: number; track_id: number }[] = [];
-  const ids = [...matched.keys()];
-  for (let i = 0; i < ids.length; i += 5000) {
-    const plays = await db.db.selectFrom('artist_plays').select(['user_id', 'artist_id']).where('artist_id', 'in', ids.slice(i, i + 5000)).execute();
-    for (const p of plays) for (const ca of matched.get(p.artist_id) ?? []) for (const t of tracksByArtist.get(ca) ?? []) out.push({ user_id: p.user_id, track_id: t });
-  }
-  return out.sort((a, b) => a.user_id - b.user_id || a.track_id - b.track_id);
-}
-
 /** Held-out co-listening groups (catalogue rows per held-out user). */
 async function readHeldOutGroups(db: TunekitDb, rowOf: Map<number, number>, source: string, c: z.infer<typeof ColistenSchema>, fraction: number, seed: number): Promise<Int32Array[]> {
   const rows =
     c.source === 'artist-plays-by-name'
-      ? await artistPlayTracks(db, c.artistSource, source)
+      ? await getTracksOfArtistPlaysByName(db.db, { artistSource: c.artistSource, catalogueSource: source })
       : await db.db
           .selectFrom('track_plays as p')
           .innerJoin('tracks as t', 't.id', 'p.track_id')
