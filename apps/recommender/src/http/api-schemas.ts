@@ -196,7 +196,7 @@ export const readyResponse: JsonSchema = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: ['ready', 'loading'] },
-    services: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['ready', 'loading', 'unavailable'] }, family: { type: 'string' }, model: { type: 'string' }, runDir: { type: 'string' }, reason: { type: 'string' }, command: { type: ['string', 'null'] } } } },
+    services: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['ready', 'loading', 'unavailable'] }, family: { type: 'string' }, model: { type: 'string' }, runDir: { type: 'string' }, reason: { type: 'string' }, command: { type: ['string', 'null'] }, details: { type: 'object', additionalProperties: true, description: 'family facts of a ready group (sizes, features, ranking stage)' } } } },
   },
 };
 
