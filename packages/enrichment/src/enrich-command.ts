@@ -112,7 +112,7 @@ export async function runEnrichCommand(
     });
   const handle = await openDatabase(args.database ?? io.env['DATABASE_URL']);
   try {
-    let targets = args.tracks === 'db' ? await tracksFromDatabase(handle.db, args.source) : await ensureTracks(handle.db, args.source, readTrackIdsCsv(args.tracks, args.idColumn));
+    let targets = args.tracks === 'db' ? await tracksFromDatabase(handle.db, args.source) : await ensureTracks(handle.db, args.source, await readTrackIdsCsv(args.tracks, args.idColumn));
     if (args.limit !== undefined) targets = targets.slice(0, args.limit);
     io.print(`enriching ${targets.length} tracks with ${provider.name} (batch ${args.batchSize}, delay ${args.delayMs} ms)`);
     const result = await runEnrichment(handle.db, provider, targets, {

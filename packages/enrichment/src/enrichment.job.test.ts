@@ -84,7 +84,7 @@ describe('enrichment CLI', () => {
     const cat = fakeCatalogue(60, 8);
     const csv = join(dir, 'tracks.csv');
     writeFileSync(csv, 'track_id,note\n' + cat.tracks.map((t) => `${t.id},"a, quoted"`).join('\n') + '\n');
-    expect(readTrackIdsCsv(csv)).toHaveLength(60);
+    expect(await readTrackIdsCsv(csv)).toHaveLength(60);
     const fake = await startFakeSpotify({ ...creds, ...cat, rateLimitEvery: 5, tracksLatencyMs: 30 });
     const db = `pglite:${join(dir, 'db')}`;
     const cli = join(import.meta.dirname, 'cli.ts');

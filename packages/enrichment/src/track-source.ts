@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import type { TunekitDatabase } from '@tunekit/data-access';
+import { readDelimited, type TunekitDatabase } from '@tunekit/data-access';
 import type { EnrichmentTarget } from './enrichment.job';
 import { EnrichmentError } from './errors';
 
@@ -10,20 +10,28 @@ import { EnrichmentError } from './errors';
  *
  * @param file - CSV path
  * @param column - id column name (default `track_id`)
- * @returns unique non-empty ids
+ * @returns unique non-empty ids (a promise: the file is streamed)
  * @throws EnrichmentError `FILE_NOT_FOUND`, `INVALID_INPUT` (missing column, naming the file)
  * @example
  * ```ts
- * const ids = readTrackIdsCsv('../shared/data/spotify-tracks-114k-sample/dataset_subset.csv');
+ * const ids = await readTrackIdsCsv('../shared/data/spotify-tracks-114k-sample/dataset_subset.csv');
  * ```
  */
-export function readTrackIdsCsv(file: string, column = 'track_id'): string[] {
+export async function readTrackIdsCsv(file: string, column = 'track_id'): Promise<string[]> {
   if (!existsSync(file)) throw new EnrichmentError('FILE_NOT_FOUND', `--tracks ${file}: no such file (give a CSV path or "db")`, { context: { file } });
-  const rows = parseCsvRows(readFileSync(file, 'utf8'));
-  const header = rows[0] ?? [];
-  const c = header.indexOf(column);
-  if (c < 0) throw new EnrichmentError('INVALID_INPUT', `${file}:1: no column "${column}" in the header (${header.slice(0, 8).join(', ')})`, { context: { file, line: 1, key: column } });
-  return [...new Set(rows.slice(1).map((r) => (r[c] ?? '').trim()).filter((id) => id !== ''))];
+  let c = -1;
+  const ids = new Set<string>();
+  // The streaming RFC 4180 reader of @tunekit/data-access (quotes, embedded newlines, line numbers).
+  for await (const { line, fields } of readDelimited(file)) {
+    if (c < 0) {
+      c = fields.indexOf(column);
+      if (c < 0) throw new EnrichmentError('INVALID_INPUT', `${file}:${line}: no column "${column}" in the header (${fields.slice(0, 8).join(', ')})`, { context: { file, line, key: column } });
+      continue;
+    }
+    const id = (fields[c] ?? '').trim();
+    if (id !== '') ids.add(id);
+  }
+  return [...ids];
 }
 
 /**
@@ -68,37 +76,4 @@ export async function ensureTracks(db: Kysely<TunekitDatabase>, source: string, 
 export async function tracksFromDatabase(db: Kysely<TunekitDatabase>, source: string): Promise<EnrichmentTarget[]> {
   const rows = await db.selectFrom('tracks').select(['id', 'external_id']).where('source', '=', source).orderBy('id').execute();
   return rows.map((r) => ({ trackId: r.id, externalId: r.external_id }));
-}
-
-function parseCsvRows(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (q) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else q = false;
-      } else field += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      out.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    out.push(row);
-  }
-  return out;
 }
