@@ -174,25 +174,7 @@ export function intraListDiversity(lists: RankedListsInput, vectors: Float32Arra
 export function novelty(lists: RankedListsInput, popularity: ArrayLike<number>, nUsers: number, k?: number): PerUserMetric {
   checkOptionalK(k, 'novelty');
   if (!(nUsers >= 1)) throw new MetricsError('INVALID_ARGUMENT', `novelty: nUsers must be ≥ 1, got ${nUsers}`);
-  const l = toRankedLists(lists);
-  const users = l.offsets.length - 1;
-  const out = new Float64Array(users);
-  for (let u = 0; u < users; u++) {
-    const [lo, hi] = cut(l, u, k);
-    if (hi === lo) {
-      out[u] = Number.NaN;
-      continue;
-    }
-    let s = 0;
-    for (let i = lo; i < hi; i++) {
-      const it = l.items[i] as number;
-      const p = popularity[it];
-      if (p === undefined) throw new MetricsError('INVALID_ARGUMENT', `novelty: item ${it} (user ${u}) has no popularity`, { context: { user: u, item: it } });
-      s += -Math.log2(Math.max(p, 1) / nUsers);
-    }
-    out[u] = s / (hi - lo);
-  }
-  return summarise(out);
+  return meanPopularityTerm('novelty', lists, popularity, k, (p) => -Math.log2(Math.max(p, 1) / nUsers));
 }
 
 /**
@@ -332,6 +314,11 @@ export function giniIndex(values: ArrayLike<number>): number {
  */
 export function averageRecommendedPopularity(lists: RankedListsInput, popularity: ArrayLike<number>, k?: number): PerUserMetric {
   checkOptionalK(k, 'averageRecommendedPopularity');
+  return meanPopularityTerm('averageRecommendedPopularity', lists, popularity, k, (p) => p);
+}
+
+/** Per-user mean of term(popularity of item) over each top-k list (NaN for an empty list). */
+function meanPopularityTerm(metric: string, lists: RankedListsInput, popularity: ArrayLike<number>, k: number | undefined, term: (p: number) => number): PerUserMetric {
   const l = toRankedLists(lists);
   const users = l.offsets.length - 1;
   const out = new Float64Array(users);
@@ -345,8 +332,8 @@ export function averageRecommendedPopularity(lists: RankedListsInput, popularity
     for (let i = lo; i < hi; i++) {
       const it = l.items[i] as number;
       const p = popularity[it];
-      if (p === undefined) throw new MetricsError('INVALID_ARGUMENT', `averageRecommendedPopularity: item ${it} (user ${u}) has no popularity`, { context: { user: u, item: it } });
-      s += p;
+      if (p === undefined) throw new MetricsError('INVALID_ARGUMENT', `${metric}: item ${it} (user ${u}) has no popularity`, { context: { user: u, item: it } });
+      s += term(p);
     }
     out[u] = s / (hi - lo);
   }
