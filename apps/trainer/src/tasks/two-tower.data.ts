@@ -6,9 +6,9 @@ import {
   getItemAttributes,
   getPlaysAsInteractions,
   getTagAssignments,
-  getUserAttributes,
   importInteractionSplit,
   type TunekitDb,
+  type UserAttributes,
 } from '@tunekit/data-access';
 import { categoricalColumns, encodeCategorical, fitCategorical, indexInteractions, type FeatureMatrix, type IndexedInteractions, type InteractionMatrix } from '@tunekit/models';
 import { featureSpec, holdoutInteractions, userProfileColumns, type Columns, type FittedFeatureSpec } from '@tunekit/preprocessing';
@@ -203,12 +203,11 @@ export async function itemColumns(db: TunekitDb, data: TwoTowerDataConfig, itemI
 }
 
 /**
- * Raw per-user columns: demographics from the database (`age`, `gender`, `country`) plus profile
+ * Raw per-user columns: demographics (`age`, `gender`, `country`, from `getUserAttributes`) plus profile
  * columns derived from the given CSR history (the training plays; empty rows for cold-start users):
  * `plays`, `items`, `genre_entropy`, `top_genre`, `audio_<name>`.
  */
-export async function userColumns(db: TunekitDb, data: TwoTowerDataConfig, userIds: readonly string[], history: { userPtr: Int32Array; userItems: Int32Array; weights: Float32Array; nItems: number }, items: ItemColumns): Promise<Columns> {
-  const attrs = await getUserAttributes(db.db, { source: data.userSource });
+export function userColumns(attrs: UserAttributes, userIds: readonly string[], history: { userPtr: Int32Array; userItems: Int32Array; weights: Float32Array; nItems: number }, items: ItemColumns): Columns {
   const row = new Map(attrs.ids.map((id, k) => [id, k]));
   const rows = userIds.map((id) => row.get(id) ?? -1);
   const profile = userProfileColumns({ userPtr: history.userPtr, userItems: history.userItems, weights: history.weights, nItems: history.nItems, itemGenre: items.genre, itemAudio: items.audio });
@@ -221,13 +220,12 @@ export async function userColumns(db: TunekitDb, data: TwoTowerDataConfig, userI
 }
 
 /** Fits a feature spec on the given columns and encodes them (null without features). */
-export function fitFeatures(features: readonly Record<string, unknown>[], columns: Columns, key: string): { fitted: FittedFeatureSpec; matrix: FeatureMatrix; indices: Record<string, Int32Array> } | null {
+export function fitFeatures(features: readonly Record<string, unknown>[], columns: Columns, key: string): { fitted: FittedFeatureSpec; matrix: FeatureMatrix } | null {
   if (features.length === 0) return null;
   try {
     const fitted = featureSpec({ features: features as never }).fit(columns);
     const t = fitted.transform(columns);
-    const indices = Object.fromEntries(Object.entries(t.indices).map(([k, v]) => [k, Int32Array.from(v.indices)]));
-    return { fitted, matrix: { names: t.featureNames, values: t.matrix }, indices };
+    return { fitted, matrix: { names: t.featureNames, values: t.matrix } };
   } catch (err) {
     throw new CliError('CONFIG_INVALID', `${key}: ${(err as Error).message}`, { cause: err, context: { key } });
   }

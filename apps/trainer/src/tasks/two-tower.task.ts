@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CliError, writeJsonAtomic } from '@tunekit/cli-kit';
+import { getUserAttributes } from '@tunekit/data-access';
 import type { Columns } from '@tunekit/preprocessing';
 import {
   carveValidation,
@@ -83,7 +84,10 @@ export const twoTowerTask = defineTrainTask({
     // Side features: item attributes and user profiles from the database through the feature specs
     // (fitted on the training rows), plus the item tag block.
     const items = await itemColumns(db, config.data, data.itemIds);
-    const users = await userColumns(db, config.data, data.userIds, { userPtr: x.userPtr, userItems: x.userItems, weights: loaded.pairWeights, nItems: x.nItems }, items);
+    const userAttrs = await getUserAttributes(db.db, { source: config.data.userSource });
+    // An empty history: what serving knows about a user it has never seen play anything.
+    const noHistory = (n: number) => ({ userPtr: new Int32Array(n + 1), userItems: new Int32Array(0), weights: new Float32Array(0), nItems: x.nItems });
+    const users = userColumns(userAttrs, data.userIds, { userPtr: x.userPtr, userItems: x.userItems, weights: loaded.pairWeights, nItems: x.nItems }, items);
     const userSpec = fitFeatures(config.features.user, users, 'features.user');
     const itemSpec = fitFeatures(config.features.item, items.columns, 'features.item');
     // Entity features (e.g. artist, country): own sparse tables with an unknown row, summed into the tower.
@@ -112,7 +116,7 @@ export const twoTowerTask = defineTrainTask({
     let coldUserFeatures: { userIds: string[]; names: string[]; values: number[]; entities: Record<string, (string | null)[]> } | undefined;
     if (loaded.heldOut && userSpec && loaded.heldOut.cold.users.length > 0) {
       const coldIds = [...new Set(loaded.heldOut.cold.users)];
-      const cols = await userColumns(db, config.data, coldIds, { userPtr: new Int32Array(coldIds.length + 1), userItems: new Int32Array(0), weights: new Float32Array(0), nItems: x.nItems }, items);
+      const cols = userColumns(userAttrs, coldIds, noHistory(coldIds.length), items);
       const t = userSpec.fitted.transform(cols);
       coldUserFeatures = { userIds: coldIds, names: [...t.featureNames], values: Array.from(t.matrix), entities: Object.fromEntries(config.features.userEntities.map((e) => [e.name, Array.from((cols[e.column ?? e.name] ?? []) as ArrayLike<unknown>, (v) => (v === null || v === undefined ? null : String(v)))])) };
     }
@@ -120,7 +124,7 @@ export const twoTowerTask = defineTrainTask({
     // on them, so the unknown-id row learns from exactly what a new user is served with.
     let userColdFeatures: FeatureMatrix | undefined;
     if (userSpec && config.features.coldStartRows && config.model.userIdDropout > 0) {
-      const cols = await userColumns(db, config.data, data.userIds, { userPtr: new Int32Array(x.nUsers + 1), userItems: new Int32Array(0), weights: new Float32Array(0), nItems: x.nItems }, items);
+      const cols = userColumns(userAttrs, data.userIds, noHistory(x.nUsers), items);
       userColdFeatures = { names: userSpec.matrix.names, values: userSpec.fitted.transform(cols).matrix };
     }
     const itemNames = items.columns['name'] ? Array.from(items.columns['name'] as ArrayLike<unknown>, (n) => (typeof n === 'string' ? n : '')) : undefined;
@@ -178,16 +182,11 @@ export const twoTowerTask = defineTrainTask({
         itemVectors: towerVectors(selection.weights, 'item', inputs('item'), train.nItems, dim),
       };
       const parts = carveValidation(validation, 1 - rc.positivesShare, 2, config.validation.seed + 1);
-      const genreIndex = new Map<string, number>();
-      const itemGenre = Int32Array.from(items.genre, (g) => (g === null ? -1 : (genreIndex.get(g) ?? (genreIndex.set(g, genreIndex.size), genreIndex.size - 1))));
+      // Category → index with -1 for missing (the entity encoding, every value kept).
+      const genre = encodeEntity('genre', items.genre, 1);
+      const country = encodeEntity('country', users['country'] as (string | null)[], 1);
       const ages = users['age'] as ArrayLike<number>;
       const userAgeGroup = Int32Array.from({ length: x.nUsers }, (_, u) => (Number.isFinite(ages[u]) ? rc.ageGroups.filter((b) => ages[u]! >= b).length : -1));
-      const countries = users['country'] as ArrayLike<string | null>;
-      const countryIndex = new Map<string, number>();
-      const userCountry = Int32Array.from({ length: x.nUsers }, (_, u) => {
-        const c = countries[u];
-        return c === null || c === undefined ? -1 : (countryIndex.get(c) ?? (countryIndex.set(c, countryIndex.size), countryIndex.size - 1));
-      });
       const years = Float32Array.from(items.columns['year'] as ArrayLike<number>);
       const known = (a: ArrayLike<number>): boolean => Array.prototype.some.call(a, (v: number) => v >= 0 && Number.isFinite(v));
       const compatibility = fitCompatibility({
@@ -195,10 +194,10 @@ export const twoTowerTask = defineTrainTask({
         nUsers: x.nUsers,
         nItems: x.nItems,
         ...(known(items.audio.values) ? { itemAudio: items.audio.values, audioNames: items.audio.names } : {}),
-        ...(genreIndex.size > 0 ? { itemGenre } : {}),
+        ...(genre.cardinality > 0 ? { itemGenre: genre.ids } : {}),
         ...(known(years) ? { itemYear: years } : {}),
         ...(known(userAgeGroup) ? { userAgeGroup } : {}),
-        ...(countryIndex.size > 0 ? { userCountry } : {}),
+        ...(country.cardinality > 0 ? { userCountry: country.ids } : {}),
       });
       log.info(`ranking stage: ${compatibility.names.length} compatibility features (${compatibility.names.slice(0, 8).join(', ')}${compatibility.names.length > 8 ? ', …' : ''}); ${parts.train.userItems.length} positives, ${parts.validation.userItems.length} validation pairs`);
       const head = await fitRanker(
